@@ -1,0 +1,32 @@
+"""Companion package of the course *Multilevel models in PyMC*.
+
+Data loading, causal-DAG drawing, small plot helpers, link functions and a
+sampler health report. Importing it is quick: pymc, pytensor and arviz are
+imported only inside the functions that need them.
+"""
+
+from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
+from rethinking_utils.data import list_datasets, load_data
+from rethinking_utils.diagnostics import SamplingReport, sampling_report
+from rethinking_utils.plots import plot_errorbar, plot_line, plot_scatter, plot_x_errorbar, use_style
+from rethinking_utils.stats import center, invlogit, logit, standardize
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GraphvizNotFoundError",
+    "SamplingReport",
+    "center",
+    "draw_causal_graph",
+    "invlogit",
+    "list_datasets",
+    "load_data",
+    "logit",
+    "plot_errorbar",
+    "plot_line",
+    "plot_scatter",
+    "plot_x_errorbar",
+    "sampling_report",
+    "standardize",
+    "use_style",
+]
