@@ -1,13 +1,14 @@
 """Companion package of the course *Multilevel models in PyMC*.
 
-Data loading, causal-DAG drawing, small plot helpers, link functions and a
-sampler health report. Importing it is quick: pymc, pytensor and arviz are
+Data loading, causal-DAG drawing, small plot helpers, link functions, compile-once
+sampling and a sampler health report. Importing it is quick: pymc, pytensor and arviz are
 imported only inside the functions that need them.
 """
 
 from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
 from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
+from rethinking_utils.sampling import compile_model, sample_compiled
 from rethinking_utils.plots import plot_errorbar, plot_line, plot_scatter, plot_x_errorbar, use_style
 from rethinking_utils.stats import center, invlogit, logit, standardize
 
@@ -17,6 +18,7 @@ __all__ = [
     "GraphvizNotFoundError",
     "SamplingReport",
     "center",
+    "compile_model",
     "draw_causal_graph",
     "invlogit",
     "list_datasets",
@@ -26,6 +28,7 @@ __all__ = [
     "plot_line",
     "plot_scatter",
     "plot_x_errorbar",
+    "sample_compiled",
     "sampling_report",
     "standardize",
     "use_style",
