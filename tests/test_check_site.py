@@ -1,0 +1,68 @@
+"""The parts of tools/check_site.py that need no browser: which pages, and which links are broken."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("check_site", ROOT / "tools" / "check_site.py")
+check_site = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(check_site)
+
+
+def test_toc_docnames_in_order(tmp_path):
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n  - caption: Chapters\n    chapters:\n"
+        "      - file: book/a.md\n        sections:\n          - file: book/a1\n      - file: book/b\n"
+    )
+    assert check_site.toc_docnames(toc) == ["book/intro", "book/a", "book/a1", "book/b"]
+
+
+def test_the_real_toc_starts_at_the_intro():
+    names = check_site.toc_docnames(ROOT / "_toc.yml")
+    assert names[0] == "book/intro" and "book/api" in names and "book/status" in names
+
+
+@pytest.fixture
+def site(tmp_path):
+    html = tmp_path / "html"
+    (html / "book").mkdir(parents=True)
+    (html / "book" / "a.html").write_text('<h1 id="top">A</h1><section id="sec-x"></section><a name="old"></a>')
+    (html / "book" / "b.html").write_text("<p>B</p>")
+    (html / "_images").mkdir()
+    (html / "_images" / "dag.svg").write_text('<svg><g id="graph0" class="graph"><title>dag</title></g></svg>')
+    (html / "_images" / "plot.svg").write_text('<svg><g id="figure_1"></g></svg>')
+    return html
+
+
+def test_internal_links(site):
+    a = site / "book" / "a.html"
+    ok = [a.as_uri(), a.as_uri() + "#sec-x", a.as_uri() + "#old", (site / "book" / "b.html").as_uri(),
+          "https://example.org/missing", "mailto:someone@example.org"]
+    for url in ok:
+        assert check_site.link_problem(url, site) is None, url
+    assert "no such file" in check_site.link_problem((site / "book" / "c.html").as_uri(), site)
+    assert "no element with id 'nope'" in check_site.link_problem(a.as_uri() + "#nope", site)
+    assert "outside the built site" in check_site.link_problem(Path("/etc/hostname").as_uri(), site)
+
+
+def test_same_page_fragment_may_come_from_the_live_page(site):
+    a = site / "book" / "a.html"
+    url = a.as_uri() + "#added-by-script"
+    assert check_site.link_problem(url, site) is not None
+    assert check_site.link_problem(url, site, page_ids={"added-by-script"}, page=a) is None
+
+
+def test_graphviz_svg_is_told_from_other_svgs(site):
+    assert check_site.is_graphviz_svg(site / "_images" / "dag.svg")
+    assert not check_site.is_graphviz_svg(site / "_images" / "plot.svg")
+    assert not check_site.is_graphviz_svg(site / "_images" / "missing.svg")
+
+
+def test_a_graph_shown_as_its_repr_is_caught():
+    assert check_site.DIGRAPH_REPR.search("<graphviz.graphs.Digraph object at 0x7f00>")
+    assert not check_site.DIGRAPH_REPR.search("G -> X")

@@ -1,0 +1,442 @@
+"""Open every page of the built book in headless Chromium and check what a reader would see.
+
+Run after `make book` (or as `make check-site`). For each page that _toc.yml lists, it fails when:
+
+- a cell's output is an error or a traceback (myst-nb renders these as ``.output.traceback``), unless the cell is
+  tagged ``raises-exception`` (an error shown on purpose), or docutils left an error message in the page
+  (``.system-message``, ``.problematic``);
+- an image did not load (``naturalWidth == 0``) or points at a file that is not in the build;
+- the page's source calls ``draw_causal_graph`` and the page shows no Graphviz SVG (an ``<svg>`` with Graphviz's
+  ``<g class="graph">``, inline or as the ``.svg`` file that myst-nb writes for an ``image/svg+xml`` output), or a
+  graph shows as its text repr;
+- an internal link (``<a href>``, or a script, stylesheet or image the page loads) points at a file that does not
+  exist, or at a ``#fragment`` that is not an id in the target page;
+- a formula does not typeset (a TeX error; offline, the math is typeset with a local MathJax 2 for this check);
+- the status page's execution table marks a chapter as failed, or the API page misses a name of
+  ``rethinking_utils.__all__``.
+
+It saves a full-page screenshot of each page as _build/screenshots/<docname>.png. Chromium runs headless with its
+networking features off; set CHROMIUM and CHROMEDRIVER to use binaries other than those on PATH.
+Exit status: 0 when every page passes, 1 when any problem was found, 2 when the book is not built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_SUFFIXES = (".md", ".ipynb")
+# Console errors that are not a missing file: reported once at the end, not failures. Offline, every page logs
+# that the CDN copies of MathJax and Thebe could not load; Sphinx 7 + sphinx-thebe declare THEBE_JS_URL twice.
+CONSOLE_NOISE: set[str] = set()
+GRAPHVIZ_SVG = re.compile(r"<g\b[^>]*\bclass=\"graph\"")
+DIGRAPH_REPR = re.compile(r"<graphviz\.(graphs\.)?(Di)?[Gg]raph object at 0x")
+
+# Offline, the CDN's MathJax 3 cannot load, so the check typesets the math with a local MathJax 2 (Debian's
+# libjs-mathjax; override with MATHJAX=/path/to/MathJax.js) to see TeX errors and to show math in the screenshots.
+LOCAL_MATHJAX = [Path("/usr/share/javascript/mathjax/MathJax.js"), Path("/usr/share/mathjax/MathJax.js")]
+TYPESET_MATH = r"""
+const [src, done] = [arguments[0], arguments[arguments.length - 1]];
+if (!document.querySelector(".math")) { done({math: 0, errors: [], engine: "none"}); return; }
+if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {  // MathJax 3 from the CDN
+  window.MathJax.startup.promise.then(() => done({
+    math: document.querySelectorAll("mjx-container").length, engine: "MathJax 3",
+    errors: Array.from(document.querySelectorAll("mjx-merror")).map((e) => e.getAttribute("data-mjx-error") || e.textContent),
+  }));
+  return;
+}
+if (!src) { done({math: document.querySelectorAll(".math").length, errors: [], engine: null}); return; }
+const errors = [];
+window.MathJax = {
+  messageStyle: "none", showMathMenu: false, jax: ["input/TeX", "output/SVG"],
+  tex2jax: {inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]], processEscapes: true,
+            ignoreClass: "document", processClass: "math|output_area"},
+  TeX: {noErrors: {disabled: true}, noUndefined: {disabled: true}},
+  AuthorInit: () => {
+    MathJax.Hub.Register.MessageHook("TeX Jax - parse error", (m) => errors.push(`${m[1]} in ${String(m[2]).slice(0, 120)}`));
+    MathJax.Hub.Register.StartupHook("End", () => done({math: MathJax.Hub.getAllJax().length, errors, engine: "MathJax 2 (local)"}));
+  },
+};
+const script = document.createElement("script");
+script.src = src;
+script.onerror = () => done({math: document.querySelectorAll(".math").length, errors: [], engine: null});
+document.head.appendChild(script);
+"""
+
+# Problems a reader would see, found in the live page. Returns plain data for Python to judge.
+PAGE_PROBE = r"""
+const text = (el) => (el.innerText || el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 200);
+const errors = [];
+// A cell tagged raises-exception shows its error on purpose (a chapter may teach with one).
+const meant = (el) => !!el.closest(".tag_raises-exception");
+for (const el of document.querySelectorAll(".output.traceback, .output.error, .system-message, .problematic")) {
+  if (meant(el)) continue;
+  errors.push(`${el.className.split(" ").slice(0, 3).join(".")}: ${text(el)}`);
+}
+for (const el of document.querySelectorAll(".cell_output, .output")) {
+  const t = el.textContent || "";
+  if (t.includes("Traceback (most recent call last)") && !el.matches(".output.traceback") && !meant(el)
+      && !el.querySelector(".output.traceback")) {
+    errors.push(`traceback in a cell output: ${text(el)}`);
+  }
+}
+const stderr = Array.from(document.querySelectorAll(".output.stderr")).map(text);
+const images = Array.from(document.images).map((img) => ({
+  src: img.currentSrc || img.src, complete: img.complete, width: img.naturalWidth,
+  inOutput: !!img.closest(".cell_output, figure, .figure"),
+}));
+const links = Array.from(document.querySelectorAll("a[href]")).map((a) => a.href);
+const resources = [
+  ...Array.from(document.querySelectorAll("script[src]")).map((s) => s.src),
+  ...Array.from(document.querySelectorAll("link[href][rel~='stylesheet'], link[href][rel~='icon']")).map((l) => l.href),
+];
+const inlineGraphs = document.querySelectorAll("svg g.graph").length;
+const outputsText = Array.from(document.querySelectorAll(".cell_output")).map((el) => el.textContent || "").join("\n");
+const ids = Array.from(document.querySelectorAll("[id]")).map((el) => el.id);
+return {errors, stderr, images, links, resources, inlineGraphs, outputsText, ids,
+        title: document.title, height: document.documentElement.scrollHeight};
+"""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The pages: which ones, and where their sources and HTML files are.
+
+
+def toc_docnames(toc_file: Path) -> list[str]:
+    """Docnames in _toc.yml (root first, then every `file` entry of chapters, parts and sections, in order)."""
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8")) or {}
+    names = [toc["root"]] if toc.get("root") else []
+
+    def walk(node) -> Iterator[str]:
+        if isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+        elif isinstance(node, dict):
+            if "file" in node:
+                yield node["file"]
+            for key in ("chapters", "parts", "sections", "subtrees", "entries"):
+                if key in node:
+                    yield from walk(node[key])
+
+    names += list(walk({k: v for k, v in toc.items() if k != "root"}))
+    return [strip_suffix(n) for n in names]
+
+
+def strip_suffix(name: str) -> str:
+    for suffix in SOURCE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def source_file(root: Path, docname: str) -> Path | None:
+    for suffix in SOURCE_SUFFIXES:
+        path = root / f"{docname}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Files and links.
+
+
+class _IdCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if value and (key == "id" or (key == "name" and tag == "a")):
+                self.ids.add(value)
+
+
+_ID_CACHE: dict[Path, set[str]] = {}
+
+
+def ids_in(html_file: Path) -> set[str]:
+    """Every id (and <a name>) in an HTML file: the #fragments a link to it may use."""
+    if html_file not in _ID_CACHE:
+        parser = _IdCollector()
+        parser.feed(html_file.read_text(encoding="utf-8", errors="replace"))
+        _ID_CACHE[html_file] = parser.ids
+    return _ID_CACHE[html_file]
+
+
+def link_problem(url: str, html_dir: Path, page_ids: set[str] | None = None, page: Path | None = None) -> str | None:
+    """Why an absolute link from a page is broken, or None when it is fine or not internal.
+
+    Internal means a file:// URL inside the built site. ``page`` and ``page_ids`` (the live page's ids, which
+    include those its scripts added) let a same-page ``#fragment`` be checked against what the reader has.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        return None  # http(s), mailto, javascript: not ours to check offline
+    target = Path(unquote(parsed.path))
+    try:
+        target.resolve().relative_to(html_dir.resolve())
+    except ValueError:
+        return f"{url}: points outside the built site"
+    if target.is_dir():
+        target = target / "index.html"
+    if not target.is_file():
+        return f"{url}: no such file in the build"
+    fragment = unquote(urldefrag(url).fragment)
+    if not fragment or target.suffix != ".html":
+        return None
+    if page is not None and page_ids is not None and target.resolve() == page.resolve():
+        known = page_ids | ids_in(target)
+    else:
+        known = ids_in(target)
+    if fragment not in known:
+        return f"{url}: no element with id {fragment!r} in {target.name}"
+    return None
+
+
+def is_graphviz_svg(path: Path) -> bool:
+    """An .svg file written by Graphviz (it wraps the drawing in <g class="graph">)."""
+    if path.suffix != ".svg" or not path.is_file():
+        return False
+    return bool(GRAPHVIZ_SVG.search(path.read_text(encoding="utf-8", errors="replace")))
+
+
+def file_of(url: str) -> Path | None:
+    parsed = urlparse(url)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def calls_draw_causal_graph(source: Path | None) -> bool:
+    return bool(source) and "draw_causal_graph(" in source.read_text(encoding="utf-8")
+
+
+def public_names() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    import rethinking_utils
+
+    return list(rethinking_utils.__all__)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The browser.
+
+
+def find_program(env: str, *names: str) -> str:
+    path = os.environ.get(env) or next((shutil.which(n) for n in names if shutil.which(n)), None)
+    if not path:
+        raise SystemExit(
+            f"error: {names[0]} not found; run `make check-site` (it installs it on Debian/Ubuntu) or set {env}=/path"
+        )
+    return path
+
+
+def local_mathjax() -> str | None:
+    """A file:// URL of a local MathJax 2 with its SVG output (needs no web fonts), or None."""
+    candidates = [Path(os.environ["MATHJAX"])] if os.environ.get("MATHJAX") else LOCAL_MATHJAX
+    path = next((p for p in candidates if p.is_file()), None)
+    return f"{path.resolve().as_uri()}?config=TeX-AMS_SVG" if path else None
+
+
+def start_browser(profile: Path):
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager try to download a driver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = find_program("CHROMIUM", "chromium", "chromium-browser", "google-chrome")
+    for arg in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+    ]:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=find_program("CHROMEDRIVER", "chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(120)
+    return driver
+
+
+def wait_for_images(driver, timeout: float = 15.0) -> None:
+    """Make lazy images load, then wait until every image has finished (loaded or failed)."""
+    driver.execute_script(
+        "for (const img of document.images) { img.loading = 'eager'; }"
+        "window.scrollTo(0, document.documentElement.scrollHeight); window.scrollTo(0, 0);"
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if driver.execute_script("return Array.from(document.images).every((img) => img.complete)"):
+            return
+        time.sleep(0.2)
+
+
+def screenshot(driver, path: Path, width: int = 1280) -> tuple[int, int]:
+    """A full-page PNG through the DevTools protocol (Page.captureScreenshot with captureBeyondViewport).
+
+    The viewport is first made as tall as the page, with CSS transitions off, and given time to settle: the theme
+    animates its sidebars on a resize, and a capture taken mid-animation shows the page shifted sideways.
+    """
+    driver.execute_script(
+        "const style = document.createElement('style');"
+        "style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';"
+        "document.head.appendChild(style); window.scrollTo(0, 0);"
+    )
+    height = int(driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]["height"])
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    )
+    try:
+        time.sleep(0.5)
+        height = int(driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]["height"])
+        shot = driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {"format": "png", "captureBeyondViewport": True,
+             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}},
+        )
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return width, height
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One page.
+
+
+def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | None, api_names: list[str]) -> list[str]:
+    page = html_dir / f"{docname}.html"
+    source = source_file(root, docname)
+    if not page.is_file():
+        print(f"FAIL {docname}: {page} is missing")
+        return [f"{page} is missing: the toc lists {docname}; run `make book`"]
+    driver.get(page.as_uri())
+    wait_for_images(driver)
+    mathjax = local_mathjax()
+    math = driver.execute_async_script(TYPESET_MATH, mathjax)
+    probe = driver.execute_script(PAGE_PROBE)
+    problems = list(probe["errors"])
+    problems += [f"math error ({math['engine']}): {error}" for error in math["errors"]]
+
+    for img in probe["images"]:
+        path = file_of(img["src"])
+        if path is not None and not path.is_file():
+            problems.append(f"image {img['src']} is not in the build")
+        elif not img["complete"] or img["width"] == 0:
+            problems.append(f"image {img['src']} did not load (naturalWidth 0)")
+
+    output_images = [p for p in (file_of(i["src"]) for i in probe["images"] if i["inOutput"]) if p]
+    graphs = probe["inlineGraphs"] + sum(is_graphviz_svg(p) for p in output_images)
+    if calls_draw_causal_graph(source):
+        if graphs == 0:
+            problems.append("the source calls draw_causal_graph but the page shows no Graphviz SVG")
+    if DIGRAPH_REPR.search(probe["outputsText"]):
+        problems.append("a graph is shown as its text repr (<graphviz... object at 0x...>), not as a drawing")
+
+    page_ids = set(probe["ids"])
+    seen: set[str] = set()
+    mathjax_dir = mathjax.rsplit("/", 1)[0] + "/" if mathjax else None
+    for url in probe["links"] + probe["resources"]:
+        if url in seen or (mathjax_dir and url.startswith(mathjax_dir)):  # the check's own MathJax
+            continue
+        seen.add(url)
+        problem = link_problem(url, html_dir, page_ids=page_ids, page=page)
+        if problem:
+            problems.append(f"broken link {problem}")
+
+    for entry in driver.get_log("browser"):
+        message = entry.get("message", "")
+        if "ERR_FILE_NOT_FOUND" in message:
+            problems.append(f"browser console: {message[:200]}")
+        elif entry.get("level") == "SEVERE":
+            CONSOLE_NOISE.add(re.sub(r"^\S+ \d+:\d+ ", "", message)[:200])
+
+    if re.search(r"(^|/)status$", docname) and "❌" in driver.execute_script("return document.body.innerText"):
+        problems.append("the execution table marks a chapter as failed (❌)")
+    if re.search(r"(^|/)api$", docname):
+        missing = [n for n in api_names if f"rethinking_utils.{n}" not in page_ids]
+        if missing:
+            problems.append(f"the API page documents no {missing}")
+
+    notes = [f"{len(output_images)} output images", f"{graphs} Graphviz SVGs", f"{len(seen)} links"]
+    if math["math"]:
+        notes.append(f"{math['math']} formulas" + (f" typeset by {math['engine']}" if math["engine"] else
+                                                    " NOT typeset (no MathJax offline: apt-get install libjs-mathjax)"))
+    if probe["stderr"]:
+        notes.append(f"{len(probe['stderr'])} stderr outputs (shown to readers; check they are meant)")
+    if source is not None and source.stat().st_mtime > page.stat().st_mtime:
+        notes.append("built before its source last changed: run `make book`")
+    if shots is not None:
+        shot = shots / f"{docname.replace('/', '_')}.png"
+        width, height = screenshot(driver, shot)
+        notes.append(f"screenshot {shot.relative_to(root) if shot.is_relative_to(root) else shot} ({width}x{height})")
+    status = "FAIL" if problems else "ok"
+    print(f"{status:4} {docname}: {probe['title']!r}; " + ", ".join(notes))
+    for problem in problems:
+        print(f"       - {problem}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's root (where _toc.yml is)")
+    parser.add_argument("--html", type=Path, help="the built HTML (default: ROOT/_build/html)")
+    parser.add_argument("--screenshots", type=Path, help="where to save screenshots (default: ROOT/_build/screenshots)")
+    parser.add_argument("--no-screenshots", action="store_true")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    html_dir = (args.html or root / "_build" / "html").resolve()
+    shots = None if args.no_screenshots else (args.screenshots or root / "_build" / "screenshots").resolve()
+
+    docnames = toc_docnames(root / "_toc.yml")
+    if not (html_dir / "index.html").is_file():
+        print(f"error: {html_dir} has no built book; run `make book` first", file=sys.stderr)
+        return 2
+    if shots is not None and shots.exists():
+        for old in shots.glob("*.png"):  # no screenshot left over from a page that is gone
+            if not old.name.startswith("binder_"):  # (those are make check-binder's)
+                old.unlink()
+    print(f"Checking {len(docnames)} pages of {html_dir} in headless Chromium")
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="check-site-profile-") as profile:
+        driver = start_browser(Path(profile))
+        try:
+            print(f"  {driver.capabilities.get('browserName')} {driver.capabilities.get('browserVersion')}")
+            api_names = public_names()
+            for docname in docnames:
+                failures += bool(check_page(driver, docname, root, html_dir, shots, api_names))
+        finally:
+            driver.quit()
+    if CONSOLE_NOISE:
+        print("Browser console errors seen (not failures: toolchain or offline noise):")
+        for message in sorted(CONSOLE_NOISE):
+            print(f"  {message}")
+    print(f"check-site: {len(docnames) - failures} of {len(docnames)} pages ok" + (f", {failures} with problems" if failures else ""))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
