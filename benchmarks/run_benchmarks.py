@@ -1,0 +1,120 @@
+"""The course's execution budget: every chapter cold and warm, and the naive ways side by side.
+
+Usage (from the repository root; `make bench` does this):
+
+    .venv/bin/python benchmarks/run_benchmarks.py [--chapters NAME ...] [--skip-baselines] [--skip-chapters]
+
+Writes benchmarks/RESULTS.md and benchmarks/results.json. Targets (a benchmark, not a test):
+whole course cold <= 180 s on 2 cores, every chapter's kernel < 1.5 GB peak, every baseline >= 4x
+slower than the course's path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from execute import execute_chapter  # noqa: E402
+
+CHAPTERS = ["multilevel_models", "exploring_failure", "radon", "random_confounds"]
+TARGET_TOTAL_COLD_S = 180.0
+TARGET_PEAK_MB = 1.5 * 1024
+TARGET_RATIO = 4.0
+LIBRARIES = ["pymc", "pytensor", "nutpie", "numba", "arviz", "numpy", "pandas", "jupyter-book", "myst-nb"]
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": {name: metadata.version(name) for name in LIBRARIES},
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def run_chapters(names: list[str]) -> list[dict]:
+    runs = []
+    for name in names:
+        cache = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+        try:
+            for label in ("cold", "warm"):  # warm: same (now filled) compile caches
+                run = execute_chapter(ROOT / "book" / f"{name}.md", cache, label)
+                print(f"{name:20s} {label}: {run.seconds:6.1f} s, peak {run.peak_rss_mb:6.0f} MB", flush=True)
+                runs.append(asdict(run))
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+    return runs
+
+
+def merge(old: dict, new: dict) -> dict:
+    """New measurements replace old ones of the same chapter or baseline; the rest of the old are kept."""
+    done = {run["chapter"] for run in new["chapters"]}
+    new["chapters"] = [r for r in old.get("chapters", []) if r["chapter"] not in done] + new["chapters"]
+    new["chapters"].sort(key=lambda r: (CHAPTERS.index(r["chapter"]), r["cache"] != "cold"))
+    measured = {b["name"] for b in new["baselines"]}
+    new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
+    new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
+    new["merged"] = True
+    return new
+
+
+def write_results(results: dict) -> None:
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    from report import render
+
+    (HERE / "RESULTS.md").write_text(render(results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chapters", nargs="*", default=CHAPTERS, choices=CHAPTERS)
+    parser.add_argument("--skip-chapters", action="store_true")
+    parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--baselines", nargs="*", default=None, help="names of baselines to run (default: all)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the entries of an earlier results.json that this run does not measure")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    results: dict = {"machine": machine(), "targets": {
+        "total_cold_seconds": TARGET_TOTAL_COLD_S, "peak_mb": TARGET_PEAK_MB, "baseline_ratio": TARGET_RATIO}}
+    results["chapters"] = [] if args.skip_chapters else run_chapters(args.chapters)
+    if not args.skip_baselines:
+        from baselines import run_all
+
+        results["baselines"] = run_all(args.baselines)
+    else:
+        results["baselines"] = []
+    results["benchmark_seconds"] = time.perf_counter() - started
+    if args.merge and (HERE / "results.json").exists():
+        results = merge(json.loads((HERE / "results.json").read_text()), results)
+    write_results(results)
+    print(f"wrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The benchmark harness measures a real kernel and renders what it measured (no timing targets here)."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from execute import execute_chapter  # noqa: E402
+from report import render  # noqa: E402
+from run_benchmarks import merge  # noqa: E402
+
+CHAPTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+```{code-cell} ipython3
+import numpy as np
+```
+
+```{code-cell} ipython3
+block = np.ones(50_000_000)  # 400 MB held by the kernel
+```
+"""
+
+
+def test_execute_chapter_measures_time_memory_and_cells(tmp_path):
+    path = tmp_path / "tiny.md"
+    path.write_text(CHAPTER)
+    run = execute_chapter(path, tmp_path / "cache", "cold")
+    assert run.chapter == "tiny" and run.cache == "cold" and run.seconds > 0
+    assert run.peak_rss_mb > 400  # the kernel really held the array
+    assert [c[0] for c in sorted(run.slowest_cells)] == [0, 1]  # both code cells, by notebook index
+
+
+def results(chapters, baselines):
+    return {
+        "machine": {"cores": 2, "cpu": "test cpu", "memory_gb": 24, "python": "3.12", "libraries": {"pymc": "6"},
+                    "load_average_at_start": (0.1, 0.2, 0.3)},
+        "targets": {"total_cold_seconds": 180.0, "peak_mb": 1536.0, "baseline_ratio": 4.0},
+        "chapters": chapters, "baselines": baselines, "benchmark_seconds": 60.0,
+    }
+
+
+def chapter(name, cache, seconds, peak=500.0):
+    return {"chapter": name, "cache": cache, "seconds": seconds, "peak_rss_mb": peak,
+            "slowest_cells": [[3, seconds / 2, "fit = sample_compiled(...)"]]}
+
+
+def test_render_totals_targets_and_ratios():
+    text = render(results(
+        [chapter("radon", "cold", 100.0), chapter("radon", "warm", 90.0, peak=2000.0),
+         chapter("multilevel_models", "cold", 90.0), chapter("multilevel_models", "warm", 80.0)],
+        [{"name": "grid", "course_seconds": 10.0, "naive_seconds": 30.0, "note": "measured"}],
+    ))
+    assert "| **total** | **190.0** | **170.0** |" in text
+    assert "against a target of 180 s: **missed**" in text
+    assert "| radon | 100.0 | 90.0 | 2000 | **no** |" in text
+    assert "| grid | 10.0 | 30.0 | 3.0x | **no** | measured |" in text
+
+
+def test_merge_keeps_what_was_not_remeasured():
+    old = results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)],
+                  [{"name": "a", "course_seconds": 1.0, "naive_seconds": 5.0, "note": ""}])
+    new = results([chapter("multilevel_models", "cold", 2.0), chapter("multilevel_models", "warm", 2.0)], [])
+    merged = merge(old, new)
+    assert [(r["chapter"], r["cache"]) for r in merged["chapters"]] == [
+        ("multilevel_models", "cold"), ("multilevel_models", "warm"), ("radon", "cold"), ("radon", "warm")]
+    assert [b["name"] for b in merged["baselines"]] == ["a"] and merged["benchmark_seconds"] == 120.0
