@@ -79,25 +79,26 @@ def _intervals(centers: np.ndarray, lower: Any, upper: Any) -> np.ndarray:
     return np.vstack([np.clip(centers - lo, 0, None), np.clip(hi - centers, 0, None)])
 
 
-def plot_errorbar(
-    xs: Any, ys: Any, lower: Any, upper: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any
-) -> Any:
-    """Points at (xs, ys) with vertical interval bars from ``lower`` to ``upper`` (absolute bounds, not widths)."""
+def _errorbar(xs: Any, ys: Any, lower: Any, upper: Any, ax: Any, color: str, label: str | None,
+              vertical: bool, **kwargs: Any) -> Any:
     x, y = _vector(xs, "xs"), _vector(ys, "ys")
     _same_length(xs=x, ys=y)
     ax = _axes(ax)
     kwargs.setdefault("fmt", "o")
-    ax.errorbar(x, y, yerr=_intervals(y, lower, upper), color=color, label=label, **kwargs)
+    bars = {"yerr": _intervals(y, lower, upper)} if vertical else {"xerr": _intervals(x, lower, upper)}
+    ax.errorbar(x, y, color=color, label=label, **bars, **kwargs)
     return ax
+
+
+def plot_errorbar(
+    xs: Any, ys: Any, lower: Any, upper: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any
+) -> Any:
+    """Points at (xs, ys) with vertical interval bars from ``lower`` to ``upper`` (absolute bounds, not widths)."""
+    return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=True, **kwargs)
 
 
 def plot_x_errorbar(
     xs: Any, ys: Any, lower: Any, upper: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any
 ) -> Any:
     """Points at (xs, ys) with horizontal interval bars from ``lower`` to ``upper`` (a forest-plot row per point)."""
-    x, y = _vector(xs, "xs"), _vector(ys, "ys")
-    _same_length(xs=x, ys=y)
-    ax = _axes(ax)
-    kwargs.setdefault("fmt", "o")
-    ax.errorbar(x, y, xerr=_intervals(x, lower, upper), color=color, label=label, **kwargs)
-    return ax
+    return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=False, **kwargs)
