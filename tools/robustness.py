@@ -1,0 +1,497 @@
+"""How robust are the chapters' claims? Run chapters under many seeds and record what they compute.
+
+``make robustness`` (this script) executes each chapter - a page of ``_toc.yml`` that is a MyST notebook and calls
+``start_chapter(default_seed=...)`` - at its default seed and at 8 other seeds, with ``COURSE_SEED``,
+``COURSE_LEDGER`` and ``COURSE_CLAIMS=record`` set, so that every claim's outcome (``check_claim``) and every glued
+number (``glue_number``, ``glue_time``) is written to a ledger and a failed claim does not stop the chapter.
+
+The results are merged, per chapter, into the committed file ``robustness/results.json``, keyed by a hash of the
+chapter's code cells only (editing prose keeps them valid; editing code makes them stale). Each run records its
+date, wall time, library versions, its ledger, and - when the chapter raised - the error. A run of a
+(code hash, seed) that is already in the results (or in the local cache ``_build/robustness/``) is reused, so a
+re-run only executes what is missing; runs that crashed are retried.
+
+From the same results, ``book/robustness.md`` shows each glued number's median and range over the seeds and each
+claim's pass count, and ``book/conftest.py`` checks, in the nbval run at the default seed, that every glued
+number lies in its band (see :func:`band`).
+
+Usage (through make; variables are optional)::
+
+    make robustness                                   # every chapter, default seed + 8 others
+    make robustness CHAPTERS="radon exploring_failure" SEEDS="1 2 3"
+    make robustness CHAPTERS=radon JOBS=2             # two runs at a time (each samples on 2 cores)
+    make robustness CHAPTERS=radon FORCE=1            # run again even what the results already hold
+
+Exit status: 0 when every run finished and every claim held; 1 when a claim failed or a chapter crashed (all is
+recorded anyway); 2 for bad input (a bad SEEDS or CHAPTERS entry), before anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "robustness" / "results.json"
+CACHE = ROOT / "_build" / "robustness"
+FORMAT = 1
+# The seeds besides each chapter's default. Fixed, so that a re-run reuses what is recorded.
+EXTRA_SEEDS = (11, 23, 37, 41, 53, 67, 79, 97)
+SPARE_SEEDS = (101, 113, 127, 131)  # stand-ins when a chapter's default is one of EXTRA_SEEDS
+VERSION_PACKAGES = ("pymc", "pytensor", "arviz", "arviz-stats", "nutpie", "numpy", "scipy", "pandas")
+CELL_TIMEOUT = 900  # seconds per cell
+DEFAULT_SEED = re.compile(r"start_chapter\(\s*(?:default_seed\s*=\s*)?(\d+)")
+# Band of a glued number: the range over the seeds, widened on each side by BAND_MARGIN times its width, plus a
+# relative slack of BAND_RELATIVE (floating-point noise) - see band().
+BAND_MARGIN = 0.5
+BAND_RELATIVE = 1e-6
+
+
+class UsageError(Exception):
+    """Bad input (SEEDS, CHAPTERS): reported before anything runs."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Chapters, seeds and code hashes.
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST Markdown file with jupytext front matter and a kernelspec."""
+    if path.suffix != ".md" or not path.is_file():
+        return False
+    head = path.read_text(encoding="utf-8")[:2000]
+    return head.startswith("---") and "format_name: myst" in head and "kernelspec" in head
+
+
+def toc_notebooks(root: Path | None = None) -> list[Path]:
+    """The pages of _toc.yml that are MyST notebooks, in the toc's order."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from check_site import source_file, toc_docnames
+
+    root = root or ROOT
+    pages = [source_file(root, name) for name in toc_docnames(root / "_toc.yml")]
+    return [p for p in pages if p is not None and is_notebook(p)]
+
+
+def read_notebook(path: Path):
+    import jupytext
+
+    return jupytext.read(path)
+
+
+def code_cells(notebook) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def code_hash(notebook) -> str:
+    """A hash of the chapter's code cells (their source, in order); prose and cell metadata do not count."""
+    payload = json.dumps([source.rstrip() for source in code_cells(notebook)]).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def default_seed(notebook) -> int | None:
+    """The seed a chapter passes to start_chapter(default_seed=...), or None when it does not call it."""
+    for source in code_cells(notebook):
+        match = DEFAULT_SEED.search(source)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def rel(path: Path) -> str:
+    """A path relative to the repository when it is inside it (as the results and messages name files)."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def chapter_name(path: Path) -> str:
+    return path.stem
+
+
+def find_chapters(names: list[str] | None, root: Path | None = None) -> tuple[list[Path], list[str]]:
+    """The chapters to run (toc notebooks that call start_chapter), and notes on toc notebooks that are not.
+
+    ``names`` picks some by stem (``radon``) or path (``book/radon.md``); an unknown name or a page that does not
+    call start_chapter raises UsageError.
+    """
+    root = root or ROOT
+    pages = toc_notebooks(root)
+    notes = []
+    chapters = []
+    for page in pages:
+        if default_seed(read_notebook(page)) is None:
+            notes.append(f"{rel(page)}: not a chapter (does not call start_chapter(default_seed=...))")
+        else:
+            chapters.append(page)
+    if not names:
+        return chapters, notes
+    by_name = {chapter_name(p): p for p in pages}
+    chosen = []
+    for name in names:
+        stem = Path(name).stem
+        if stem not in by_name:
+            known = ", ".join(chapter_name(p) for p in chapters)
+            raise UsageError(f"CHAPTERS entry {name!r} is not a notebook page of _toc.yml; chapters: {known}")
+        if by_name[stem] not in chapters:
+            raise UsageError(f"CHAPTERS entry {name!r} does not call start_chapter(default_seed=...), so "
+                             "COURSE_SEED would not reach it")
+        if by_name[stem] not in chosen:
+            chosen.append(by_name[stem])
+    return chosen, notes
+
+
+def parse_seeds(text: str | None) -> list[int] | None:
+    """SEEDS as integers (space- or comma-separated); None when unset or empty. A bad entry raises UsageError."""
+    if text is None or not text.strip():
+        return None
+    seeds = []
+    for entry in re.split(r"[\s,]+", text.strip()):
+        if not re.fullmatch(r"\d+", entry) or not 0 <= int(entry) < 2**32:
+            raise UsageError(
+                f"SEEDS entry {entry!r} is not a seed: give non-negative integers below 2**32, "
+                f'separated by spaces, e.g. SEEDS="1 2 3"'
+            )
+        if int(entry) not in seeds:
+            seeds.append(int(entry))
+    return seeds
+
+
+def seeds_for(default: int, extra: list[int] | None) -> list[int]:
+    """The chapter's default seed first, then the others (EXTRA_SEEDS unless SEEDS gave some)."""
+    if extra is None:
+        extra = [s for s in EXTRA_SEEDS if s != default]
+        extra += [s for s in SPARE_SEEDS if s != default][: len(EXTRA_SEEDS) - len(extra)]
+    return [default] + [s for s in extra if s != default]
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in VERSION_PACKAGES:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            pass
+    return versions
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Results file: read, merge under a lock, write.
+
+
+def load_results(path: Path | None = None) -> dict:
+    path = path or RESULTS
+    if not path.is_file():
+        return {"format": FORMAT, "chapters": {}}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.setdefault("chapters", {})
+    return data
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock, so that concurrent `make robustness` runs merge their results one at a time."""
+    lock_file = CACHE / f"{path.name}.lock"  # in _build/, which git ignores
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dump_results(data: dict) -> str:
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def merge_run(run: dict, chapter: dict, path: Path | None = None) -> None:
+    """Add one run to the results file; runs of an older code hash of the chapter are dropped."""
+    path = path or RESULTS
+    with locked(path):
+        data = load_results(path)
+        entry = data["chapters"].get(chapter["name"])
+        if entry is None or entry.get("code_hash") != chapter["code_hash"]:
+            entry = {key: chapter[key] for key in ("source", "code_hash", "default_seed")} | {"runs": {}}
+            data["chapters"][chapter["name"]] = entry
+        entry["runs"][str(run["seed"])] = run
+        data["format"] = FORMAT
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(dump_results(data), encoding="utf-8")
+        tmp.replace(path)
+
+
+def cache_file(name: str, code: str, seed: int) -> Path:
+    return CACHE / f"{name}-{code}-{seed}.json"
+
+
+def recorded_run(data: dict, chapter: dict, seed: int) -> dict | None:
+    """A finished run of this chapter's code at this seed, from the results or the local cache."""
+    entry = data["chapters"].get(chapter["name"], {})
+    run = entry.get("runs", {}).get(str(seed)) if entry.get("code_hash") == chapter["code_hash"] else None
+    if run is None:
+        cached = cache_file(chapter["name"], chapter["code_hash"], seed)
+        if cached.is_file():
+            run = json.loads(cached.read_text(encoding="utf-8"))
+    if run is not None and run.get("status") == "crashed":
+        return None  # maybe the machine's fault (a timeout, memory): try again
+    return run
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running one chapter at one seed.
+
+
+def first_line(source: str) -> str:
+    return next((line.strip() for line in source.splitlines() if line.strip()), "")[:100]
+
+
+def execute(path: Path, notebook, seed: int, timeout: int = CELL_TIMEOUT) -> dict:
+    """Run a chapter (as read when the run started) at one seed; its ledger and any error, as a run record."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    from rethinking_utils.book import read_ledger
+
+    notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))  # a private copy for this thread
+    with tempfile.TemporaryDirectory(prefix="robustness-") as tmp:
+        ledger = Path(tmp) / "ledger.jsonl"
+        ledger.touch()
+        env = dict(os.environ, COURSE_SEED=str(seed), COURSE_LEDGER=str(ledger), COURSE_CLAIMS="record")
+        env.setdefault("MPLBACKEND", "Agg")
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
+            resources={"metadata": {"path": str(path.parent)}},
+            allow_errors=False,
+        )
+        started = time.perf_counter()
+        error = None
+        try:
+            client.execute(env=env)
+        except CellExecutionError as exc:
+            cell = next((c for c in notebook.cells if c.cell_type == "code" and any(
+                o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+            where = f"cell {code_cells(notebook).index(cell.source) + 1} ({first_line(cell.source)!r})" if cell else "a cell"
+            error = f"{exc.ename} in {where}: {exc.evalue}"[:2000]
+        except Exception as exc:  # a dead kernel, a timeout
+            error = f"{type(exc).__name__}: {exc}"[:2000] or traceback.format_exc()[-2000:]
+        seconds = time.perf_counter() - started
+        entries = read_ledger(ledger)
+    recorded = [e["value"] for e in entries if e.get("kind") == "seed"]
+    if not error and recorded != [seed]:
+        error = f"the ledger records seed(s) {recorded}, not {seed}: does the chapter call start_chapter once?"
+    return {
+        "seed": seed,
+        "status": "crashed" if error else "ok",
+        "error": error,
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seconds": round(seconds, 1),
+        "versions": library_versions(),
+        "ledger": entries,
+    }
+
+
+def failed_claims(run: dict) -> list[dict]:
+    return [e for e in run.get("ledger", []) if e.get("kind") == "claim" and not e.get("passed")]
+
+
+def describe(run: dict) -> str:
+    if run["status"] == "crashed":
+        return f"CRASHED after {run['seconds']:.0f} s: {run['error']}"
+    failed = failed_claims(run)
+    claims = sum(e.get("kind") == "claim" for e in run["ledger"])
+    numbers = sum(e.get("kind") == "number" for e in run["ledger"])
+    text = f"ok in {run['seconds']:.0f} s, {numbers} numbers, {claims - len(failed)}/{claims} claims held"
+    for claim in failed:
+        text += f"\n      FAILED claim {claim['key']!r}: {claim.get('detail', '')}"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Summaries: what the page shows and what the nbval band check uses.
+
+
+def numbers_of(run: dict, kind: str = "number") -> dict[str, float]:
+    """The glued numbers (or times) of a run, by key (the last value when a key was glued twice)."""
+    return {e["key"]: e["value"] for e in run.get("ledger", []) if e.get("kind") == kind}
+
+
+def finished_runs(entry: dict) -> dict[int, dict]:
+    return {int(seed): run for seed, run in entry.get("runs", {}).items() if run.get("status") == "ok"}
+
+
+def band(values: list[float]) -> tuple[float, float]:
+    """The band a glued number must lie in at the default seed: its range over the seeds, widened.
+
+    Each side is widened by BAND_MARGIN (half) of the range's width, plus BAND_RELATIVE of the number's size for
+    floating-point noise. A number that is the same at every seed (a count from the data, say) must stay exactly
+    that; a posterior summary may move by half its spread over the seeds beyond what the seeds showed.
+    """
+    lo, hi = min(values), max(values)
+    slack = BAND_MARGIN * (hi - lo) + BAND_RELATIVE * max(1.0, abs(lo), abs(hi))
+    return lo - slack, hi + slack
+
+
+def summarize(entry: dict) -> dict:
+    """Per chapter: numbers (median, min, max, band, value at the default seed), claims, times, runs."""
+    runs = finished_runs(entry)
+    default = entry.get("default_seed")
+    numbers: dict[str, dict] = {}
+    times: dict[str, list[float]] = {}
+    claims: dict[str, dict] = {}
+    for seed, run in sorted(runs.items()):
+        for key, value in numbers_of(run).items():
+            numbers.setdefault(key, {"values": {}})["values"][seed] = value
+        for key, value in numbers_of(run, "time").items():
+            times.setdefault(key, []).append(value)
+        outcome: dict[str, bool] = {}
+        for e in run.get("ledger", []):
+            if e.get("kind") == "claim":
+                outcome[e["key"]] = outcome.get(e["key"], True) and bool(e.get("passed"))
+        for key, passed in outcome.items():
+            claim = claims.setdefault(key, {"passed": 0, "runs": 0, "failed_seeds": [], "details": {}})
+            claim["runs"] += 1
+            claim["passed"] += passed
+            if not passed:
+                claim["failed_seeds"].append(seed)
+                claim["details"][seed] = next(e.get("detail", "") for e in run["ledger"] if e.get("kind") == "claim"
+                                              and e["key"] == key and not e.get("passed"))
+    for key, info in numbers.items():
+        values = list(info["values"].values())
+        info.update(median=statistics.median(values), min=min(values), max=max(values), n=len(values),
+                    band=band(values), default=info["values"].get(default))
+    crashed = {int(s): r for s, r in entry.get("runs", {}).items() if r.get("status") != "ok"}
+    return {"numbers": numbers, "claims": claims, "times": times, "runs": runs, "crashed": crashed}
+
+
+def check_numbers(name: str, entry: dict | None, current_hash: str, ledger: list[dict]) -> list[str]:
+    """Problems of one chapter's default-seed run against its bands (an empty list when all is well)."""
+    rerun = f"run `make robustness CHAPTERS={name}` to record it at its seeds, then commit robustness/results.json"
+    if entry is None or not finished_runs(entry):
+        return [f"{name}: no robustness results, so its glued numbers have no bands; {rerun}"]
+    if entry.get("code_hash") != current_hash:
+        return [f"{name}: its code changed since the robustness results were made (code hash {current_hash}, "
+                f"results for {entry.get('code_hash')}); {rerun}"]
+    summary = summarize(entry)
+    if entry.get("default_seed") not in summary["runs"]:
+        return [f"{name}: the robustness results hold no finished run at the default seed "
+                f"{entry.get('default_seed')}; {rerun}"]
+    problems = []
+    values = numbers_of({"ledger": ledger})
+    for key, info in summary["numbers"].items():
+        lo, hi = info["band"]
+        if key not in values:
+            problems.append(f"{name}: glued number {key!r} was not glued in this run (the results have it)")
+        elif not lo <= values[key] <= hi:
+            problems.append(
+                f"{name}: glued number {key!r} = {values[key]!r} is outside its band [{lo:.6g}, {hi:.6g}] "
+                f"(range over {info['n']} seeds {info['min']:.6g} to {info['max']:.6g}, "
+                f"{info['default']!r} at the default seed). If a deliberate change moved it, {rerun}"
+            )
+    for key in sorted(set(values) - set(summary["numbers"])):
+        problems.append(f"{name}: glued number {key!r} has no band in the results; {rerun}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The command.
+
+
+def run(chapters: list[Path], extra: list[int] | None, jobs: int, force: bool, out=print) -> int:
+    planned = []  # (chapter info, seed)
+    data = load_results()
+    for path in chapters:
+        notebook = read_notebook(path)
+        info = {"name": chapter_name(path), "source": rel(path), "path": path,
+                "notebook": notebook, "code_hash": code_hash(notebook), "default_seed": default_seed(notebook)}
+        seeds = seeds_for(info["default_seed"], extra)
+        todo = []
+        for seed in seeds:
+            old = None if force else recorded_run(data, info, seed)
+            if old is not None:
+                out(f"{info['name']} seed {seed}: reused ({old['date']}) - {describe(old)}")
+                merge_run(old, info)
+            else:
+                todo.append(seed)
+        out(f"{info['name']} (code {info['code_hash']}, default seed {info['default_seed']}): "
+            f"{len(todo)} of {len(seeds)} seeds to run" + (f": {todo}" if todo else ""))
+        planned += [(info, seed) for seed in todo]
+
+    status = 0
+    lock = threading.Lock()
+
+    def one(info, seed):
+        out(f"{info['name']} seed {seed}: running")
+        result = execute(info["path"], info["notebook"], seed)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        cache_file(info["name"], info["code_hash"], seed).write_text(json.dumps(result), encoding="utf-8")
+        merge_run(result, info)
+        with lock:
+            out(f"{info['name']} seed {seed}: {describe(result)}")
+        return result
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for result in pool.map(lambda job: one(*job), planned):
+            if result["status"] != "ok" or failed_claims(result):
+                status = 1
+    data = load_results()
+    for path in chapters:
+        entry = data["chapters"].get(chapter_name(path))
+        if entry is None:
+            continue
+        summary = summarize(entry)
+        bad = {k: c["failed_seeds"] for k, c in summary["claims"].items() if c["failed_seeds"]}
+        if bad or summary["crashed"]:
+            status = 1
+        out(f"== {chapter_name(path)}: {len(summary['runs'])} finished runs, {len(summary['crashed'])} crashed, "
+            f"{len(summary['numbers'])} numbers, {len(summary['claims'])} claims"
+            + (f"; claims failing at some seed: {bad}" if bad else "; every claim held at every seed"))
+    out(f"results: {rel(RESULTS)} (commit it; book/robustness.md shows it)")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", default=os.environ.get("CHAPTERS", ""),
+                        help="chapter stems or paths (default: every chapter of _toc.yml)")
+    parser.add_argument("--seeds", default=os.environ.get("SEEDS"),
+                        help=f"seeds besides each chapter's default (default: {' '.join(map(str, EXTRA_SEEDS))})")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1))
+    parser.add_argument("--force", action="store_true", default=os.environ.get("FORCE", "") not in ("", "0"))
+    args = parser.parse_args(argv)
+    try:
+        extra = parse_seeds(args.seeds)
+        chapters, notes = find_chapters(args.chapters.split() or None)
+    except UsageError as exc:
+        print(f"make robustness: {exc}; nothing was run", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"skipped {note}")
+    if not chapters:
+        print("make robustness: no chapter calls start_chapter(default_seed=...); nothing to run", file=sys.stderr)
+        return 2
+    return run(chapters, extra, args.jobs, args.force, out=lambda text: print(text, flush=True))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
