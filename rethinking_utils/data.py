@@ -1,70 +1,98 @@
 """Load the course's data sets as pandas DataFrames.
 
-The CSV files live in the repository's ``data/`` folder; a wheel carries a copy
-of them inside the package (``rethinking_utils/_datasets``), so the loader
-works from a checkout, an editable install and a regular ``pip install .``,
-from any working directory.
+The CSV files live inside the package, in ``rethinking_utils/datasets/``, next to ``registry.toml``: one entry per
+data set with its file, SHA-256 checksum, row count, column types, a one-line description, its source and its
+licence. The loader, :func:`list_datasets`, the tests, ``data/README.md`` and ``data/build_data.py`` all read that
+registry. Because the files are package data, the loader finds them the same way from a checkout, an editable
+install or an installed wheel, from any working directory.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import tomllib
+from functools import cache
 from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 import pandas as pd
 
-#: What each data set is, in one line (the full provenance is in data/README.md).
-DATASETS: dict[str, str] = {
-    "bangladesh": "1934 women in 60 districts, 1988 Bangladesh Fertility Survey (mlmRev::Contraception)",
-    "radon": "919 Minnesota homes in 85 counties, EPA radon survey (Gelman & Hill; HLMdiag::radon)",
-    "reedfrogs": "48 tanks of reed-frog tadpoles, predation experiment (Vonesh & Bolker 2005; emdbook)",
-}
+#: The package folder that holds the CSV files and registry.toml.
+DATASETS_FOLDER = "datasets"
 
 
-def _data_dir() -> Path:
-    """The folder holding the CSVs: inside the installed package, else the checkout's data/."""
-    bundled = Path(str(resources.files("rethinking_utils"))) / "_datasets"
-    if (bundled / "reedfrogs.csv").is_file():
-        return bundled
-    checkout = Path(__file__).resolve().parent.parent / "data"
-    if (checkout / "reedfrogs.csv").is_file():
-        return checkout
-    raise FileNotFoundError(
-        f"the course's CSV files were found neither in {bundled} nor in {checkout}; "
-        "reinstall the package (pip install .) or run from a full checkout"
-    )
+def _folder() -> Traversable:
+    return resources.files("rethinking_utils").joinpath(DATASETS_FOLDER)
 
 
-def list_datasets() -> list[str]:
-    """Names of the data sets that :func:`load_data` accepts, sorted.
+@cache
+def _registry() -> dict[str, dict]:
+    return tomllib.loads(_folder().joinpath("registry.toml").read_text(encoding="utf-8"))
+
+
+def registry() -> dict[str, dict]:
+    """The data registry: ``{name: {"file", "sha256", "rows", "description", "source", "licence", "columns"}}``.
 
     Returns
     -------
-    list of str
-        For example ``["bangladesh", "radon", "reedfrogs"]``.
+    dict
+        A fresh copy of ``rethinking_utils/datasets/registry.toml``, read with :mod:`tomllib`; ``columns`` maps
+        each column, in file order, to its pandas dtype.
     """
-    return sorted(DATASETS)
+    return {name: {**entry, "columns": dict(entry["columns"])} for name, entry in _registry().items()}
 
 
-def load_data(name: str) -> pd.DataFrame:
+def dataset_bytes(name: str) -> bytes:
+    """The raw bytes of a registered data set's CSV file (``name`` exactly as in the registry)."""
+    return _folder().joinpath(_registry()[name]["file"]).read_bytes()
+
+
+def list_datasets() -> pd.DataFrame:
+    """The data sets that :func:`load_data` accepts, with what each one is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data set, indexed by its name (sorted), with the columns ``description``, ``rows``, ``source``
+        and ``licence``. ``list(list_datasets().index)`` gives the names alone.
+
+    Examples
+    --------
+    >>> list(list_datasets().index)
+    ['bangladesh', 'radon', 'reedfrogs']
+    """
+    entries = _registry()
+    table = pd.DataFrame(
+        [{"name": n, **{k: entries[n][k] for k in ("description", "rows", "source", "licence")}} for n in sorted(entries)]
+    )
+    return table.set_index("name")
+
+
+def load_data(name: str, verify: bool = True) -> pd.DataFrame:
     """Load one of the course's data sets.
 
     Parameters
     ----------
     name : str
-        One of :func:`list_datasets` (case-insensitive, surrounding spaces ignored).
+        One of the names of :func:`list_datasets` (case-insensitive, surrounding spaces ignored).
+    verify : bool, default True
+        Check the file's SHA-256 checksum against the registry before reading it (a file that was changed or
+        damaged is refused instead of read).
 
     Returns
     -------
     pandas.DataFrame
-        A fresh copy; changing it does not change what the next call returns.
+        A fresh copy, with the registry's column types (integers ``int64``, decimals ``float64``, text ``str``);
+        changing it does not change what the next call returns.
 
     Raises
     ------
     TypeError
         If ``name`` is not a string.
     ValueError
-        If ``name`` is not a known data set; the message lists the known ones.
+        If ``name`` is not a known data set (the message lists the known ones), or if ``verify`` is true and the
+        file's checksum differs from the registry's.
 
     Examples
     --------
@@ -74,7 +102,21 @@ def load_data(name: str) -> pd.DataFrame:
     """
     if not isinstance(name, str):
         raise TypeError(f"load_data() takes the data set's name as a string, got {type(name).__name__}: {name!r}")
+    entries = _registry()
     key = name.strip().lower()
-    if key not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; available data sets: {', '.join(list_datasets())}")
-    return pd.read_csv(_data_dir() / f"{key}.csv")
+    if key not in entries:
+        raise ValueError(f"unknown data set {name!r}; available data sets: {', '.join(sorted(entries))}")
+    entry = entries[key]
+    raw = dataset_bytes(key)
+    if verify:
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != entry["sha256"]:
+            raise ValueError(
+                f"the file of data set {key!r} ({entry['file']}) has SHA-256 {digest}, but the registry says "
+                f"{entry['sha256']}: the file was changed or damaged. Reinstall the package, or rebuild the data "
+                "with `make data` from a checkout."
+            )
+    frame = pd.read_csv(io.BytesIO(raw), dtype=dict(entry["columns"]))
+    if list(frame.columns) != list(entry["columns"]):
+        raise ValueError(f"{entry['file']} has the columns {list(frame.columns)}, the registry {list(entry['columns'])}")
+    return frame

@@ -1,31 +1,74 @@
-"""The shipped data files: checksums, known facts, and the loader's behaviour."""
+"""rethinking_utils/data.py: the registry, the shipped files it describes, known facts, and the loader's behaviour.
+
+The checksums live in one place, rethinking_utils/datasets/registry.toml; these tests read them from there.
+"""
 
 import hashlib
-import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import rethinking_utils as ru
+from rethinking_utils import data
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-
-# Regenerate with `make data`; a changed checksum means the data changed: update data/README.md too.
-CHECKSUMS = {
-    "reedfrogs": "9ab0023b1932a5339d4fb79dd55dea5937b0ff9bb886d007a08685d38e4d7946",
-    "bangladesh": "d307c1ef40660beb8e5563491ec0bffdb6409e79dda3b32ac07772b88e4a5069",
-    "radon": "e250f698a234eda70923cf5403894adf6f8f343692a6c77b777f9d508059331b",
-}
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "rethinking_utils" / "datasets"
+REGISTRY = data.registry()
+FIELDS = {"file", "sha256", "rows", "description", "source", "licence", "columns"}
 
 
-@pytest.mark.parametrize("name", sorted(CHECKSUMS))
-def test_checksum(name):
-    assert hashlib.sha256((DATA / f"{name}.csv").read_bytes()).hexdigest() == CHECKSUMS[name]
+def test_registry_lists_every_file_and_every_field():
+    assert sorted(REGISTRY) == ["bangladesh", "radon", "reedfrogs"]
+    files = sorted(p.name for p in FOLDER.glob("*.csv"))
+    assert files == sorted(entry["file"] for entry in REGISTRY.values()), "a CSV in the package is not registered"
+    for name, entry in REGISTRY.items():
+        assert set(entry) == FIELDS, (name, set(entry) ^ FIELDS)
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]), name
+        assert entry["description"] and "\n" not in entry["description"] and len(entry["description"]) <= 110, name
+        assert set(entry["columns"].values()) <= {"int64", "float64", "str"}, name
 
 
-def test_list_datasets():
-    assert ru.list_datasets() == ["bangladesh", "radon", "reedfrogs"]
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_file_matches_the_registry(name):
+    """Checksum, header and row count of the shipped file are the registry's."""
+    entry = REGISTRY[name]
+    raw = (FOLDER / entry["file"]).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == entry["sha256"]
+    lines = raw.decode("utf-8").split("\n")
+    assert lines[0].split(",") == list(entry["columns"]) and lines[-1] == ""
+    assert len(lines) - 2 == entry["rows"]
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_loaded_columns_have_the_registered_types(name):
+    frame = ru.load_data(name)
+    assert {c: str(t) for c, t in frame.dtypes.items()} == REGISTRY[name]["columns"]
+    assert len(frame) == REGISTRY[name]["rows"]
+
+
+def test_list_datasets_shows_the_descriptions():
+    table = ru.list_datasets()
+    assert list(table.index) == ["bangladesh", "radon", "reedfrogs"]
+    assert list(table.columns) == ["description", "rows", "source", "licence"]
+    assert table.loc["radon", "description"] == REGISTRY["radon"]["description"]
+    assert table.loc["reedfrogs", "rows"] == 48
+
+
+def test_a_changed_file_is_refused(tmp_path, monkeypatch):
+    """verify=True (the default) reads the file's checksum; one changed byte is an error that says what to do."""
+    for path in FOLDER.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    frogs = tmp_path / "reedfrogs.csv"
+    frogs.write_bytes(frogs.read_bytes().replace(b"\n10,no,big,9,", b"\n10,no,big,8,", 1))
+    monkeypatch.setattr(data, "_folder", lambda: tmp_path)
+    with pytest.raises(ValueError, match=r"reedfrogs.*SHA-256 [0-9a-f]{64}.*changed or damaged.*make data"):
+        ru.load_data("reedfrogs")
+    assert ru.load_data("reedfrogs", verify=False)["surv"].sum() == 782
+    assert len(ru.load_data("radon")) == 919  # the untouched files still load
 
 
 def test_reedfrogs_facts():
@@ -86,10 +129,26 @@ def test_non_string_name(bad):
         ru.load_data(bad)
 
 
-def test_works_from_another_directory(tmp_path):
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        assert isinstance(ru.load_data("bangladesh"), pd.DataFrame)
-    finally:
-        os.chdir(here)
+def test_the_working_directory_cannot_change_what_loads(tmp_path):
+    """A fresh interpreter in a folder full of decoys (a reedfrogs.csv of one tank wherever a relative path could
+    look) still loads the package's 48 tanks: the loader does not read paths relative to the working directory."""
+    decoy = "density,pred,size,surv,propsurv\n10,no,big,1,0.1\n"
+    for folder in [tmp_path, tmp_path / "data", tmp_path / "datasets", tmp_path / "rethinking_utils" / "datasets"]:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "reedfrogs.csv").write_text(decoy)
+    code = "import rethinking_utils as ru; f = ru.load_data('reedfrogs', verify=False); print(len(f), f['surv'].sum())"
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["48", "783"], out.stdout + out.stderr
+
+
+def test_data_readme_describes_every_registered_column_and_holds_no_checksum():
+    """data/README.md is the long-form provenance; the checksums are only in the registry."""
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"\b[0-9a-f]{64}\b", readme), "a checksum in data/README.md: it belongs in registry.toml"
+    assert "rethinking_utils/datasets/registry.toml" in readme
+    for name, entry in REGISTRY.items():
+        section = readme.split(f"## `{entry['file']}`", 1)
+        assert len(section) == 2, f"data/README.md has no section for {entry['file']}"
+        body = section[1].split("\n## ", 1)[0]
+        for column in entry["columns"]:
+            assert f"| `{column}` |" in body, f"data/README.md does not describe {name}.{column}"
