@@ -413,6 +413,92 @@ def check_numbers(name: str, entry: dict | None, current_hash: str, ledger: list
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The page (book/robustness.md renders this; it reads the committed results and runs nothing).
+
+
+def fmt(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else str(value)
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e6):
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _versions_text(runs: dict[int, dict]) -> str:
+    seen: dict[str, set[str]] = {}
+    for run in runs.values():
+        for package, number in run.get("versions", {}).items():
+            seen.setdefault(package, set()).add(number)
+    return ", ".join(f"{package} {' / '.join(sorted(numbers))}" for package, numbers in seen.items())
+
+
+def render_chapter(name: str, entry: dict | None, current_hash: str | None, title: str | None = None) -> str:
+    heading = f"**{title or name}** (`book/{name}.md`)"
+    if entry is None or not entry.get("runs"):
+        return f"{heading}: no results yet; run `make robustness CHAPTERS={name}`.\n"
+    summary = summarize(entry)
+    runs, crashed = summary["runs"], summary["crashed"]
+    all_runs = {**runs, **crashed}
+    dates = sorted(r["date"][:10] for r in all_runs.values())
+    default = entry.get("default_seed")
+    lines = [heading, ""]
+    seeds = ", ".join(f"{s}" + (" (default)" if s == default else "") for s in sorted(all_runs))
+    when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+    lines.append(f"{len(runs)} seeds ran to the end ({seeds}), {when}; {_versions_text(all_runs)}. "
+                 f"Code hash `{entry.get('code_hash')}`.")
+    if current_hash is not None and current_hash != entry.get("code_hash"):
+        lines.append(f"**The chapter's code has changed since** (now `{current_hash}`): these results describe an "
+                     f"earlier version; `make robustness CHAPTERS={name}` refreshes them.")
+    lines.append("")
+    for seed, run in sorted(crashed.items()):
+        lines.append(f"- Seed {seed} **crashed**: {_cell(run.get('error'))}")
+    if crashed:
+        lines.append("")
+    claims = summary["claims"]
+    if claims:
+        held = sum(not c["failed_seeds"] for c in claims.values())
+        lines += [f"Claims: {held} of {len(claims)} held at every seed.", "",
+                  "| claim | held | failed at seeds (first failure's numbers) |", "|---|---|---|"]
+        for key, claim in claims.items():
+            failed = claim["failed_seeds"]
+            note = (", ".join(map(str, failed)) + f" ({_cell(claim['details'][failed[0]])})") if failed else ""
+            lines.append(f"| `{key}` | {claim['passed']} of {claim['runs']} | {note} |")
+        lines.append("")
+    numbers = summary["numbers"]
+    if numbers:
+        lines += ["| glued number | default seed | median | range over the seeds |", "|---|---|---|---|"]
+        for key, info in numbers.items():
+            spread = fmt(info["min"]) if info["min"] == info["max"] else f"{fmt(info['min'])} to {fmt(info['max'])}"
+            lines.append(f"| `{key}` | {fmt(info['default'])} | {fmt(info['median'])} | {spread} |")
+        lines.append("")
+    if summary["times"]:
+        times = "; ".join(f"`{key}` {fmt(statistics.median(v))} s (median of {len(v)})"
+                          for key, v in summary["times"].items())
+        lines += [f"Wall times, glued but never checked (they depend on the machine and its load): {times}.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def render_page(root: Path | None = None, results: dict | None = None) -> str:
+    """Markdown for book/robustness.md: one block per chapter, in the toc's order, from the committed results."""
+    root = root or ROOT
+    data = results if results is not None else load_results(root / "robustness" / "results.json")
+    blocks = []
+    for path in find_chapters(None, root)[0]:
+        notebook = read_notebook(path)
+        title = next((line[2:].strip() for cell in notebook.cells if cell.cell_type == "markdown"
+                      for line in cell.source.splitlines() if line.startswith("# ")), chapter_name(path))
+        blocks.append(render_chapter(chapter_name(path), data["chapters"].get(chapter_name(path)),
+                                     code_hash(notebook), title))
+    if not blocks:
+        return "No chapter calls `start_chapter` yet, so there is nothing to show.\n"
+    return "\n".join(blocks)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The command.
 
 
