@@ -39,17 +39,17 @@ check-site: $(STAMP)
 # Binder's set-up (postBuild) in a throw-away home, JupyterLab on 127.0.0.1, a chapter opened in headless Chromium.
 check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
-	$(PY) tools/check_binder.py
+	$(PY) -m tools.check_binder
 
 # Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 15 minutes on 2 cores.
 bench: $(STAMP)
-	$(PY) benchmarks/run_benchmarks.py
+	$(PY) -m benchmarks.run_benchmarks
 
 # Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
 # claims recorded rather than raised; merged into robustness/results.json (commit it), which book/robustness.md and
 # the number bands of the nbval run read. A run of an unchanged chapter at a recorded seed is reused, not repeated.
 robustness: $(STAMP)
-	CHAPTERS="$(CHAPTERS)" SEEDS="$(SEEDS)" JOBS="$(JOBS)" FORCE="$(FORCE)" $(PY) tools/robustness.py
+	CHAPTERS="$(CHAPTERS)" SEEDS="$(SEEDS)" JOBS="$(JOBS)" FORCE="$(FORCE)" $(PY) -m tools.robustness
 
 test: $(STAMP)
 	$(PY) -m pytest

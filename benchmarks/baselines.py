@@ -1,9 +1,12 @@
-"""The naive ways, timed in the same run as the course's path, each on the chapter's own code.
+"""The naive ways, timed in the same run as the course's path, each on the chapter's own models.
 
-Each baseline runs the chapter's code cells in-process up to the cell that builds its models,
-then times the course's path (compile once, swap data) and the naive way on the same models,
-data, draws and seeds. Nothing here re-declares a chapter's model except the per-county radon
-model, which the chapter deliberately does not write (that is the point of the chapter).
+Each baseline names what it takes from a chapter (``USES``): the models, data and functions it needs, and the
+literal constants it reads. It runs the chapter's code cells in-process only until every needed name exists
+(:func:`chapter_namespace`), then times the course's path (compile once, swap data) and the naive way on the same
+models, data, draws and seeds; the seeds are the benchmark's own. Nothing here re-declares a chapter's model except
+the per-county radon model, which the chapter deliberately does not write (that is the point of the chapter).
+``tests/tooling/test_benchmarks.py`` checks, without running anything, that every chapter still defines what its
+baselines use, so a renamed variable fails ``make test`` with its name instead of ``make bench`` 15 minutes in.
 """
 
 from __future__ import annotations
@@ -13,42 +16,84 @@ import contextlib
 import io
 import logging
 import time
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import jupytext
 import matplotlib
 
+from tools import course
+
 matplotlib.use("Agg")
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
+BENCH_SEED = 20261129  # the baselines' own seeds: the course's and the naive path share them
 
 
-def chapter_namespace(chapter: str, through: str) -> dict[str, Any]:
-    """Execute the chapter's code cells in order, stopping after the first cell whose source contains `through`."""
+@dataclass(frozen=True)
+class Uses:
+    """What a baseline takes from a chapter: names its code cells define, and literal constants it reads."""
+
+    chapter: str
+    names: tuple[str, ...]
+    constants: tuple[str, ...] = ()
+
+
+def chapter_source(chapter: str):
+    """The chapter's notebook (read through jupytext from the file that _toc.yml lists)."""
+    path = course.source_file(course.ROOT, f"book/{chapter}")
+    if path is None:
+        raise FileNotFoundError(f"no chapter book/{chapter}.md")
+    return jupytext.read(path)
+
+
+def defined_names(chapter: str) -> set[str]:
+    """Names the chapter's code cells bind at their top level (assignments, defs, classes, imports, with ... as)."""
+    names: set[str] = set()
+    for cell in chapter_source(chapter).cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+    return names
+
+
+def chapter_namespace(chapter: str, needs: tuple[str, ...]) -> dict[str, Any]:
+    """Execute the chapter's code cells in order until every name in ``needs`` is defined; return the namespace."""
     import matplotlib.pyplot as plt
 
     namespace: dict[str, Any] = {"__name__": f"chapter_{chapter}"}
-    for cell in jupytext.read(BOOK / f"{chapter}.md").cells:
+    for cell in chapter_source(chapter).cells:
         if cell.cell_type != "code":
             continue
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(cell.source, f"{chapter}.md", "exec"), namespace)  # noqa: S102 - our own chapter
         plt.close("all")
-        if through in cell.source:
+        if all(name in namespace for name in needs):
             return namespace
-    raise ValueError(f"no code cell of {chapter}.md contains {through!r}; update the benchmark's marker")
+    missing = [name for name in needs if name not in namespace]
+    raise ValueError(f"{chapter}.md ran to its end without defining {missing}; update the benchmark's USES")
 
 
 def chapter_constant(chapter: str, name: str) -> Any:
     """The value of a module-level constant `name = <literal>` in one of the chapter's code cells."""
-    for cell in jupytext.read(BOOK / f"{chapter}.md").cells:
+    for cell in chapter_source(chapter).cells:
         if cell.cell_type != "code":
             continue
         for node in ast.parse(cell.source).body:
             if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
                 return ast.literal_eval(node.value)
-    raise ValueError(f"{chapter}.md assigns no constant {name!r}; update the benchmark")
+    raise ValueError(f"{chapter}.md assigns no constant {name!r}; update the benchmark's USES")
+
+
+def _seeds(n: int) -> list[int]:
+    import numpy as np
+
+    return [int(s) for s in np.random.default_rng(BENCH_SEED).integers(1, 2**31 - 1, size=n)]
 
 
 def _quiet_pymc() -> None:
@@ -63,14 +108,14 @@ def frog_grid() -> dict:
 
     from rethinking_utils import compile_model, sample_compiled
 
-    ns = chapter_namespace("multilevel_models", "fixed_sigma_compiled = compile_model")
-    model, grid, seeds = ns["fixed_sigma_model"], np.linspace(0.1, 5, 20), ns["SEEDS"]
+    ns = chapter_namespace("multilevel_models", USES["frog_grid"].names)
+    model, grid, seeds = ns["fixed_sigma_model"], np.linspace(0.1, 5, 20), _seeds(20)
 
     start = time.perf_counter()
     compiled = compile_model(model)
     for seed, s in zip(seeds, grid):
         sample_compiled(compiled, random_seed=int(seed), data={"sigma": np.asarray(s)}, tune=500, draws=1000)
-    course = time.perf_counter() - start
+    course_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
     for seed, s in zip(seeds, grid):
@@ -79,7 +124,7 @@ def frog_grid() -> dict:
             pm.sample(draws=1000, tune=500, chains=4, cores=2, random_seed=int(seed), nuts_sampler="pymc",
                       progressbar=False, compute_convergence_checks=False)
     naive = time.perf_counter() - start
-    return {"name": "reed-frog sigma grid, 20 fits", "course_seconds": course, "naive_seconds": naive,
+    return {"name": "reed-frog sigma grid, 20 fits", "course_seconds": course_seconds, "naive_seconds": naive,
             "note": "all 20 fits measured; naive = pm.sample with PyMC's own NUTS, recompiling every fit"}
 
 
@@ -89,11 +134,11 @@ def radon_loop(n_counties: int = 10) -> dict:
 
     from rethinking_utils import compile_model, sample_compiled
 
-    ns = chapter_namespace("radon", "idata_separate = sample_compiled")
+    ns = chapter_namespace("radon", USES["radon_loop"].names)
+    target_accept = chapter_constant("radon", "TARGET_ACCEPT_SEPARATE")
     start = time.perf_counter()
-    sample_compiled(compile_model(ns["separate"]), random_seed=int(ns["SEED_SEPARATE"]),
-                    target_accept=ns["TARGET_ACCEPT_SEPARATE"])
-    course = time.perf_counter() - start
+    sample_compiled(compile_model(ns["separate"]), random_seed=_seeds(1)[0], target_accept=target_accept)
+    course_seconds = time.perf_counter() - start
 
     radon = ns["radon"]
     counties = sorted(radon["county"].unique())
@@ -109,10 +154,10 @@ def radon_loop(n_counties: int = 10) -> dict:
             sigma = pm.LogNormal("sigma", 0, 0.5)
             pm.Normal("y", alpha + beta * homes["floor"].to_numpy(), sigma, observed=homes["log_radon"].to_numpy())
             pm.sample(random_seed=i, chains=4, cores=2, progressbar=False, compute_convergence_checks=False,
-                      target_accept=ns["TARGET_ACCEPT_SEPARATE"])
+                      target_accept=target_accept)
     measured = time.perf_counter() - start
     naive = measured * len(counties) / n_counties
-    return {"name": "radon separate regressions, 85 counties", "course_seconds": course, "naive_seconds": naive,
+    return {"name": "radon separate regressions, 85 counties", "course_seconds": course_seconds, "naive_seconds": naive,
             "note": f"naive = one pm.sample model per county (PyMC's default sampler), measured on {n_counties} "
                     f"counties ({measured:.1f} s) and **extrapolated** to {len(counties)}"}
 
@@ -126,32 +171,38 @@ def confound_study(n_naive: int = 4) -> dict:
     """
     import pymc as pm
 
-    from rethinking_utils import compile_model
+    from rethinking_utils import compile_model, sample_compiled
 
-    ns = chapter_namespace("random_confounds", "def fit(")
-    models, settings = ns["MODELS"], chapter_constant("random_confounds", "STUDY")
-    sims = [ns["simulate"](seed) for seed in ns["DATA_SEEDS"]]
+    ns = chapter_namespace("random_confounds", USES["confound_study"].names)
+    models, target_accept = ns["MODELS"], ns["TARGET_ACCEPT"]
+    settings = chapter_constant("random_confounds", "STUDY")
+    n_sets = chapter_constant("random_confounds", "N_REPLICATES")
+    sims = [ns["simulate"](seed) for seed in _seeds(n_sets)]
+    fit_seeds = [_seeds(n_sets * len(models))[r * len(models):(r + 1) * len(models)] for r in range(n_sets)]
+    data_names = {name: {v.name for v in model.data_vars} for name, model in models.items()}
+
+    def data_for(name, sim):
+        return {key: v for key, v in ns["model_data"](sim).items() if key in data_names[name]}
 
     start = time.perf_counter()
-    ns["COMPILED"] = {name: compile_model(model) for name, model in models.items()}
+    compiled = {name: compile_model(model) for name, model in models.items()}
     for r, sim in enumerate(sims):
         for k, name in enumerate(models):
-            ns["fit"](name, sim, ns["FIT_SEEDS"][r][k], **settings)
-    course = time.perf_counter() - start
+            sample_compiled(compiled[name], random_seed=fit_seeds[r][k], data=data_for(name, sim),
+                            target_accept=target_accept[name], **settings)
+    course_seconds = time.perf_counter() - start
 
-    draws = {"draws": 1000, "tune": 300, "chains": 4} | settings
     start = time.perf_counter()
     for r, sim in enumerate(sims[:n_naive]):
         for k, (name, model) in enumerate(models.items()):
-            data = {key: v for key, v in ns["model_data"](sim).items() if key in ns["DATA_NAMES"][name]}
             with model:
-                pm.set_data(data)
-                pm.sample(**draws, cores=2, random_seed=int(ns["FIT_SEEDS"][r][k]),
-                          target_accept=ns["TARGET_ACCEPT"][name], progressbar=False,
-                          compute_convergence_checks=False)
+                pm.set_data(data_for(name, sim))
+                pm.sample(**settings, cores=2, random_seed=fit_seeds[r][k], target_accept=target_accept[name],
+                          progressbar=False, compute_convergence_checks=False)
     measured = time.perf_counter() - start
     naive = measured * len(sims) / n_naive
-    return {"name": f"random-confounds study, 5 models x {len(sims)} data sets", "course_seconds": course,
+    return {"name": f"random-confounds study, {len(models)} models x {len(sims)} data sets",
+            "course_seconds": course_seconds,
             "naive_seconds": naive,
             "note": f"naive = pm.sample (nutpie, PyMC's default here) compiling each model for every data set, "
                     f"measured on {n_naive} data sets ({measured:.1f} s) and **extrapolated** to {len(sims)}; "
@@ -159,6 +210,12 @@ def confound_study(n_naive: int = 4) -> dict:
 
 
 BASELINES = {"frog_grid": frog_grid, "radon_loop": radon_loop, "confound_study": confound_study}
+USES = {
+    "frog_grid": Uses("multilevel_models", ("fixed_sigma_model",)),
+    "radon_loop": Uses("radon", ("separate", "radon"), ("TARGET_ACCEPT_SEPARATE",)),
+    "confound_study": Uses("random_confounds", ("MODELS", "TARGET_ACCEPT", "simulate", "model_data"),
+                           ("STUDY", "N_REPLICATES")),
+}
 
 
 def run_all(names: list[str] | None = None) -> list[dict]:

@@ -2,7 +2,7 @@
 
 Usage (from the repository root; `make bench` does this):
 
-    .venv/bin/python benchmarks/run_benchmarks.py [--chapters NAME ...] [--skip-baselines] [--skip-chapters]
+    .venv/bin/python -m benchmarks.run_benchmarks [--chapters NAME ...] [--skip-baselines] [--skip-chapters]
 
 Writes benchmarks/RESULTS.md and benchmarks/results.json. Targets (a benchmark, not a test):
 whole course cold <= 180 s on 2 cores, every chapter's kernel < 1.5 GB peak, every baseline >= 4x
@@ -16,20 +16,18 @@ import json
 import os
 import platform
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks.execute import execute_chapter
+from tools import course
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-from execute import execute_chapter  # noqa: E402
-
-CHAPTERS = ["multilevel_models", "exploring_failure", "radon", "random_confounds"]
+CHAPTERS = course.chapter_names()  # _toc.yml's chapters, in teaching order
 TARGET_TOTAL_COLD_S = 180.0
 TARGET_PEAK_MB = 1.5 * 1024
 TARGET_RATIO = 4.0
@@ -62,7 +60,7 @@ def run_chapters(names: list[str]) -> list[dict]:
         cache = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
         try:
             for label in ("cold", "warm"):  # warm: same (now filled) compile caches
-                run = execute_chapter(ROOT / "book" / f"{name}.md", cache, label)
+                run = execute_chapter(course.source_file(ROOT, f"book/{name}"), cache, label)
                 print(f"{name:20s} {label}: {run.seconds:6.1f} s, peak {run.peak_rss_mb:6.0f} MB", flush=True)
                 runs.append(asdict(run))
         finally:
@@ -74,7 +72,8 @@ def merge(old: dict, new: dict) -> dict:
     """New measurements replace old ones of the same chapter or baseline; the rest of the old are kept."""
     done = {run["chapter"] for run in new["chapters"]}
     new["chapters"] = [r for r in old.get("chapters", []) if r["chapter"] not in done] + new["chapters"]
-    new["chapters"].sort(key=lambda r: (CHAPTERS.index(r["chapter"]), r["cache"] != "cold"))
+    order = {name: i for i, name in enumerate(CHAPTERS)}  # a chapter no longer in the toc sorts last
+    new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
     measured = {b["name"] for b in new["baselines"]}
     new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
@@ -84,7 +83,7 @@ def merge(old: dict, new: dict) -> dict:
 
 def write_results(results: dict) -> None:
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    from report import render
+    from benchmarks.report import render
 
     (HERE / "RESULTS.md").write_text(render(results))
 
@@ -104,7 +103,7 @@ def main() -> None:
         "total_cold_seconds": TARGET_TOTAL_COLD_S, "peak_mb": TARGET_PEAK_MB, "baseline_ratio": TARGET_RATIO}}
     results["chapters"] = [] if args.skip_chapters else run_chapters(args.chapters)
     if not args.skip_baselines:
-        from baselines import run_all
+        from benchmarks.baselines import run_all
 
         results["baselines"] = run_all(args.baselines)
     else:

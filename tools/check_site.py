@@ -30,15 +30,12 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
-import yaml
+from tools.course import ROOT, public_names, source_file, strip_suffix, toc_docnames  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE_SUFFIXES = (".md", ".ipynb")
 # Console errors that are not a missing file: reported once at the end, not failures. Offline, every page logs
 # that the CDN copies of MathJax and Thebe could not load; Sphinx 7 + sphinx-thebe declare THEBE_JS_URL twice.
 CONSOLE_NOISE: set[str] = set()
@@ -115,39 +112,7 @@ return {errors, stderr, images, links, resources, inlineGraphs, outputsText, ids
 # The pages: which ones, and where their sources and HTML files are.
 
 
-def toc_docnames(toc_file: Path) -> list[str]:
-    """Docnames in _toc.yml (root first, then every `file` entry of chapters, parts and sections, in order)."""
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8")) or {}
-    names = [toc["root"]] if toc.get("root") else []
-
-    def walk(node) -> Iterator[str]:
-        if isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-        elif isinstance(node, dict):
-            if "file" in node:
-                yield node["file"]
-            for key in ("chapters", "parts", "sections", "subtrees", "entries"):
-                if key in node:
-                    yield from walk(node[key])
-
-    names += list(walk({k: v for k, v in toc.items() if k != "root"}))
-    return [strip_suffix(n) for n in names]
-
-
-def strip_suffix(name: str) -> str:
-    for suffix in SOURCE_SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def source_file(root: Path, docname: str) -> Path | None:
-    for suffix in SOURCE_SUFFIXES:
-        path = root / f"{docname}{suffix}"
-        if path.is_file():
-            return path
-    return None
+# toc_docnames, source_file and strip_suffix come from tools.course (the one place that walks _toc.yml).
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -221,13 +186,6 @@ def file_of(url: str) -> Path | None:
 
 def calls_draw_causal_graph(source: Path | None) -> bool:
     return bool(source) and "draw_causal_graph(" in source.read_text(encoding="utf-8")
-
-
-def public_names() -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    import rethinking_utils
-
-    return list(rethinking_utils.__all__)
 
 
 # ---------------------------------------------------------------------------------------------------------------

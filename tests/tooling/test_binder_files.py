@@ -16,41 +16,15 @@ import pytest
 import tomllib
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTER_NAMES = ["multilevel_models", "exploring_failure", "radon", "random_confounds"]
+from tools import course
 
-
-def requirement_lines() -> list[str]:
-    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def pins() -> dict[str, str]:
-    """{canonical name: version} of requirements.txt's exact pins."""
-    found = {}
-    for line in requirement_lines():
-        if line.startswith("-e"):
-            continue
-        name, sep, version = line.partition("==")
-        assert sep and version, f"requirements.txt line {line!r} is not an exact pin (name==version)"
-        found[re.sub(r"[-_.]+", "-", name).lower()] = version
-    return found
+ROOT = course.ROOT
 
 
 def apt_packages() -> list[str]:
     """apt.txt read as repo2docker reads it: one package a line, `#` starts a comment."""
     lines = (ROOT / "apt.txt").read_text(encoding="utf-8").splitlines()
     return [p for p in (line.partition("#")[0].strip() for line in lines) if p]
-
-
-def notebook_chapters() -> list[Path]:
-    """book/*.md with jupytext front matter and a kernelspec: what the book executes and Binder opens."""
-    found = []
-    for path in sorted((ROOT / "book").glob("*.md")):
-        head = path.read_text(encoding="utf-8")[:2000]
-        if head.startswith("---") and "kernelspec" in head:
-            found.append(path)
-    return found
 
 
 def test_runtime_is_the_python_the_pins_were_made_for():
@@ -71,7 +45,7 @@ def test_apt_installs_graphviz():
 
 
 def test_requirements_are_exact_pins_with_jupytext_and_jupyterlab():
-    pinned = pins()
+    pinned = course.pins()
     # jupytext reads the .md chapters as notebooks and ships JupyterLab's "Jupytext Notebook" viewer; jupyterlab is
     # pinned too, so that Binder runs the JupyterLab version this extension was built for, not repo2docker's default.
     for name in ["jupytext", "jupyterlab", "ipykernel", "pymc", "nutpie", "graphviz"]:
@@ -79,7 +53,7 @@ def test_requirements_are_exact_pins_with_jupytext_and_jupyterlab():
 
 
 def test_requirements_install_the_package_itself():
-    assert "-e ." in requirement_lines(), "requirements.txt must install rethinking_utils (`-e .`) for Binder"
+    assert "-e ." in course.requirement_lines(), "requirements.txt must install rethinking_utils (`-e .`) for Binder"
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), (
         "a binder/ folder makes repo2docker ignore the root files (requirements.txt, runtime.txt, apt.txt, postBuild)"
     )
@@ -89,7 +63,7 @@ def test_installed_versions_match_the_pins():
     """The environment the tests run in is the one Binder gets (checks the packages Binder depends on)."""
     from importlib.metadata import version
 
-    pinned = pins()
+    pinned = course.pins()
     for name in ["jupytext", "jupyterlab", "pymc", "jupyter-book"]:
         assert version(name) == pinned[name], f"{name} {version(name)} is installed but {pinned[name]} is pinned"
 
@@ -119,8 +93,24 @@ def test_jupytext_ships_its_jupyterlab_extension():
     assert json.loads(server_config.read_text())["ServerApp"]["jpserver_extensions"]["jupyterlab_jupytext"] is True
 
 
-@pytest.mark.parametrize("path", notebook_chapters(), ids=lambda p: p.name)
-def test_chapter_opens_through_jupytext_with_the_binder_kernel(path):
+def test_the_toc_lists_chapters():
+    """The parametrized test below must have something to run: an empty chapter list is a failure, not a skip."""
+    assert len(course.chapter_names()) >= 1
+
+
+def binder_pages() -> list[str]:
+    """Every chapter of _toc.yml (each must be a notebook), then the other toc pages that are notebooks (status)."""
+    chapters = course.chapter_docnames()
+    others = [p.relative_to(ROOT).with_suffix("").as_posix() for p in course.notebook_pages()]
+    return chapters + [name for name in others if name not in chapters]
+
+
+@pytest.mark.parametrize("docname", binder_pages(), ids=lambda name: name.removeprefix("book/"))
+def test_chapter_opens_through_jupytext_with_the_binder_kernel(docname):
+    """A chapter without jupytext front matter would open as plain Markdown on Binder and not be executed."""
+    path = course.source_file(ROOT, docname)
+    assert path is not None, f"_toc.yml lists {docname}, which has no source file"
+    assert course.is_notebook(path), f"{path.name} has no jupytext front matter (format_name: myst) with a kernelspec"
     notebook = jupytext.read(path)
     nbformat.validate(notebook)
     kernelspec = notebook.metadata.get("kernelspec", {})
@@ -128,11 +118,3 @@ def test_chapter_opens_through_jupytext_with_the_binder_kernel(path):
     assert kernelspec.get("language") == "python", f"{path.name}: kernelspec language must be python"
     assert notebook.metadata["jupytext"]["text_representation"]["format_name"] == "myst"
     assert any(cell.cell_type == "code" for cell in notebook.cells), f"{path.name} has no code cell"
-
-
-def test_the_chapters_that_exist_are_notebooks():
-    """A chapter file without jupytext front matter would open as plain Markdown on Binder and not be executed."""
-    for name in CHAPTER_NAMES:
-        path = ROOT / "book" / f"{name}.md"
-        if path.exists():
-            assert path in notebook_chapters(), f"{path.name} has no jupytext front matter with a kernelspec"

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import course
+
+ROOT = course.ROOT
 
 NOTEBOOK = """---
 jupytext:

@@ -1,4 +1,5 @@
-"""The book's configuration as readers meet it: buttons, execution, the API page, the table of contents."""
+"""The book's configuration as readers meet it: buttons, execution, the API page, the table of contents (read through
+tools.course, the one place that walks _toc.yml)."""
 
 from __future__ import annotations
 
@@ -7,29 +8,10 @@ from pathlib import Path
 
 import yaml
 
-import rethinking_utils
+from tools import course
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = course.ROOT
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-TEACHING_ORDER = ["multilevel_models", "exploring_failure", "radon", "random_confounds"]
-
-
-def toc_files() -> list[str]:
-    files = [TOC["root"]]
-
-    def walk(node):
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for key in ("chapters", "parts", "sections"):
-                walk(node.get(key))
-
-    walk(TOC)
-    return files
 
 
 def test_repository_url_is_in_one_place():
@@ -76,31 +58,24 @@ def test_math_citations_and_api_extensions():
     assert CONFIG["sphinx"]["config"]["napoleon_numpy_docstring"] is True
 
 
-def test_every_toc_file_exists_and_chapters_are_in_teaching_order():
-    files = toc_files()
-    for name in files:
-        assert (ROOT / f"{name}.md").is_file() or (ROOT / f"{name}.ipynb").is_file(), f"_toc.yml lists missing {name}"
-    for page in ["book/intro", "book/references", "book/api", "book/status"]:
-        assert page in files, f"_toc.yml does not list {page}"
-    listed = [Path(f).name for f in files if Path(f).name in TEACHING_ORDER]
-    assert listed == [c for c in TEACHING_ORDER if c in listed], f"chapters out of teaching order: {listed}"
+def test_toc_chapters_and_files_agree():
+    """tools.course.structure_problems: every toc page exists, the numbered part has chapters and every chapter is a
+    notebook, every notebook in book/ is in the toc, the reference pages are listed, the intro's links follow the
+    toc's order. _toc.yml is the only chapter list, so there is no second list to compare it with."""
+    assert course.chapter_names(), "_toc.yml lists no chapters"
+    assert course.structure_problems() == []
 
 
-def test_intro_maps_the_course_in_teaching_order():
+def test_intro_maps_the_course():
     intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
-    positions = [intro.find(f"{{doc}}`{name}`") for name in TEACHING_ORDER]
-    assert all(p >= 0 for p in positions), "intro.md must link every chapter with {doc}"
-    assert positions == sorted(positions), "intro.md must list the chapters in teaching order"
+    assert "{doc}`" + course.chapter_names()[0] + "`" in intro, "intro.md must link the first chapter with {doc}"
     for topic in ["## What you need to know first", "Binder", "make book", "make test", "MIT", "CC BY 4.0"]:
         assert topic in intro, f"intro.md does not mention {topic!r}"
 
 
 def test_api_page_documents_every_public_name():
-    source = (ROOT / "book" / "api.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"\.\. auto(?:function|class|exception|data)::\s+rethinking_utils\.(\w+)", source))
-    missing = sorted(set(rethinking_utils.__all__) - documented)
+    missing, unknown = course.api_page_gaps()
     assert not missing, f"book/api.md does not document {missing}"
-    unknown = sorted(documented - set(rethinking_utils.__all__))
     assert not unknown, f"book/api.md documents names that are not public: {unknown}"
 
 

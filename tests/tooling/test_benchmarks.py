@@ -1,14 +1,8 @@
 """The benchmark harness measures a real kernel and renders what it measured (no timing targets here)."""
 
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from execute import execute_chapter  # noqa: E402
-from report import render  # noqa: E402
-from run_benchmarks import merge  # noqa: E402
+from benchmarks.execute import execute_chapter
+from benchmarks.report import render
+from benchmarks.run_benchmarks import merge
 
 CHAPTER = """---
 jupytext:
@@ -73,3 +67,18 @@ def test_merge_keeps_what_was_not_remeasured():
     assert [(r["chapter"], r["cache"]) for r in merged["chapters"]] == [
         ("multilevel_models", "cold"), ("multilevel_models", "warm"), ("radon", "cold"), ("radon", "warm")]
     assert [b["name"] for b in merged["baselines"]] == ["a"] and merged["benchmark_seconds"] == 120.0
+
+
+def test_every_baseline_finds_what_it_uses_in_its_chapter():
+    """Static (nothing runs): each baseline's chapter is a chapter of _toc.yml and still binds every name and literal
+    constant the baseline takes from it, so a rename fails here, by name, rather than in `make bench`."""
+    from benchmarks.baselines import BASELINES, USES, chapter_constant, defined_names
+    from tools import course
+
+    assert set(USES) == set(BASELINES)
+    for baseline, uses in USES.items():
+        assert uses.chapter in course.chapter_names(), f"{baseline}: {uses.chapter} is not a chapter of _toc.yml"
+        missing = sorted(set(uses.names) - defined_names(uses.chapter))
+        assert not missing, f"{baseline}: book/{uses.chapter}.md no longer defines {missing}"
+        for constant in uses.constants:
+            chapter_constant(uses.chapter, constant)  # raises, naming the constant, when it is gone
