@@ -1,7 +1,7 @@
 """How robust are the chapters' claims? Run chapters under many seeds and record what they compute.
 
-``make robustness`` (this script) executes each chapter - a page of ``_toc.yml`` that is a MyST notebook and calls
-``start_chapter(default_seed=...)`` - at its default seed and at 8 other seeds, with ``COURSE_SEED``,
+``make robustness`` (``python -m tools.robustness``) executes each chapter (the pages of ``_toc.yml``'s numbered
+parts, as ``tools.course`` lists them; each calls ``start_chapter(default_seed=...)``) at its default seed and at 8 other seeds, with ``COURSE_SEED``,
 ``COURSE_LEDGER`` and ``COURSE_CLAIMS=record`` set, so that every claim's outcome (``check_claim``) and every glued
 number (``glue_number``, ``glue_time``) is written to a ledger and a failed claim does not stop the chapter.
 
@@ -71,24 +71,6 @@ class UsageError(Exception):
 # Chapters, seeds and code hashes.
 
 
-def is_notebook(path: Path) -> bool:
-    """A MyST Markdown file with jupytext front matter and a kernelspec."""
-    if path.suffix != ".md" or not path.is_file():
-        return False
-    head = path.read_text(encoding="utf-8")[:2000]
-    return head.startswith("---") and "format_name: myst" in head and "kernelspec" in head
-
-
-def toc_notebooks(root: Path | None = None) -> list[Path]:
-    """The pages of _toc.yml that are MyST notebooks, in the toc's order."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from check_site import source_file, toc_docnames
-
-    root = root or ROOT
-    pages = [source_file(root, name) for name in toc_docnames(root / "_toc.yml")]
-    return [p for p in pages if p is not None and is_notebook(p)]
-
-
 def read_notebook(path: Path):
     import jupytext
 
@@ -124,36 +106,32 @@ def chapter_name(path: Path) -> str:
     return path.stem
 
 
-def find_chapters(names: list[str] | None, root: Path | None = None) -> tuple[list[Path], list[str]]:
-    """The chapters to run (toc notebooks that call start_chapter), and notes on toc notebooks that are not.
+def find_chapters(names: list[str] | None, root: Path | None = None) -> list[Path]:
+    """The chapters to run: those of _toc.yml's numbered parts (tools.course.chapters), or those ``names`` picks.
 
-    ``names`` picks some by stem (``radon``) or path (``book/radon.md``); an unknown name or a page that does not
-    call start_chapter raises UsageError.
+    ``names`` are stems (``radon``) or paths (``book/radon.md``). A name that is not a chapter, or a chapter that
+    does not call start_chapter(default_seed=...) (COURSE_SEED would not reach it), raises UsageError.
     """
+    from tools.course import chapters as toc_chapters
+
     root = root or ROOT
-    pages = toc_notebooks(root)
-    notes = []
-    chapters = []
-    for page in pages:
-        if default_seed(read_notebook(page)) is None:
-            notes.append(f"{rel(page)}: not a chapter (does not call start_chapter(default_seed=...))")
-        else:
-            chapters.append(page)
-    if not names:
-        return chapters, notes
-    by_name = {chapter_name(p): p for p in pages}
-    chosen = []
-    for name in names:
-        stem = Path(name).stem
-        if stem not in by_name:
-            known = ", ".join(chapter_name(p) for p in chapters)
-            raise UsageError(f"CHAPTERS entry {name!r} is not a notebook page of _toc.yml; chapters: {known}")
-        if by_name[stem] not in chapters:
-            raise UsageError(f"CHAPTERS entry {name!r} does not call start_chapter(default_seed=...), so "
-                             "COURSE_SEED would not reach it")
-        if by_name[stem] not in chosen:
-            chosen.append(by_name[stem])
-    return chosen, notes
+    pages = toc_chapters(root)
+    if names:
+        by_name = {chapter_name(p): p for p in pages}
+        chosen = []
+        for name in names:
+            stem = Path(name).stem
+            if stem not in by_name:
+                raise UsageError(f"CHAPTERS entry {name!r} is not a chapter of _toc.yml; chapters: "
+                                 + " ".join(by_name))
+            if by_name[stem] not in chosen:
+                chosen.append(by_name[stem])
+        pages = chosen
+    unseeded = [chapter_name(p) for p in pages if default_seed(read_notebook(p)) is None]
+    if unseeded:
+        raise UsageError(f"chapter(s) {' '.join(unseeded)} do not call start_chapter(default_seed=...), so "
+                         "COURSE_SEED would not reach them")
+    return pages
 
 
 def parse_seeds(text: str | None) -> list[int] | None:
@@ -487,10 +465,16 @@ def render_page(root: Path | None = None, results: dict | None = None) -> str:
     root = root or ROOT
     data = results if results is not None else load_results(root / "robustness" / "results.json")
     blocks = []
-    for path in find_chapters(None, root)[0]:
+    from tools.course import chapters as toc_chapters
+
+    for path in toc_chapters(root):
         notebook = read_notebook(path)
         title = next((line[2:].strip() for cell in notebook.cells if cell.cell_type == "markdown"
                       for line in cell.source.splitlines() if line.startswith("# ")), chapter_name(path))
+        if default_seed(notebook) is None:
+            blocks.append(f"**{title}** (`book/{chapter_name(path)}.md`): does not call `start_chapter` yet, so it "
+                          "cannot be run at other seeds.\n")
+            continue
         blocks.append(render_chapter(chapter_name(path), data["chapters"].get(chapter_name(path)),
                                      code_hash(notebook), title))
     if not blocks:
@@ -566,18 +550,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         extra = parse_seeds(args.seeds)
-        chapters, notes = find_chapters(args.chapters.split() or None)
+        chapters = find_chapters(args.chapters.split() or None)
     except UsageError as exc:
         print(f"make robustness: {exc}; nothing was run", file=sys.stderr)
-        return 2
-    for note in notes:
-        print(f"skipped {note}")
-    if not chapters:
-        print("make robustness: no chapter calls start_chapter(default_seed=...); nothing to run", file=sys.stderr)
         return 2
     return run(chapters, extra, args.jobs, args.force, out=lambda text: print(text, flush=True))
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())
