@@ -60,7 +60,7 @@ DEFAULT_SEED = re.compile(r"start_chapter\(\s*(?:default_seed\s*=\s*)?(\d+)")
 # Band of a glued number: the range over the seeds, widened on each side by BAND_MARGIN times its width, plus a
 # relative slack of BAND_RELATIVE (floating-point noise) - see band().
 BAND_MARGIN = 0.5
-BAND_RELATIVE = 1e-6
+BAND_RELATIVE = 1e-9
 
 
 class UsageError(Exception):
