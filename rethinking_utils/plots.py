@@ -5,11 +5,17 @@ matplotlib is imported inside the functions, so ``import rethinking_utils`` stay
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
 
 STYLE_FILE = "course.mplstyle"
 
@@ -18,6 +24,21 @@ def use_style() -> Path:
     """Apply the course's bundled matplotlib style sheet and return its path.
 
     The sheet ships inside the package, so this works from any working directory.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the style sheet is.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the sheet is missing from the installed package (reinstall it).
+
+    Examples
+    --------
+    >>> use_style().name
+    'course.mplstyle'
     """
     import matplotlib.pyplot as plt
 
@@ -28,11 +49,30 @@ def use_style() -> Path:
     return path
 
 
-def _vector(values: Any, what: str) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} must be numbers, got {values!r:.80}") from None
+def _dates(values: ArrayLike) -> np.ndarray | None:
+    """Datetime-like values (datetime64, pandas datetimes, datetime/date objects) as an array matplotlib draws
+    as dates; None for anything else."""
+    if isinstance(values, (pd.Series, pd.Index)) and pd.api.types.is_datetime64_any_dtype(values):
+        index = pd.DatetimeIndex(values)
+        return index.to_numpy() if index.tz is None else np.asarray(index.to_pydatetime())
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        return arr
+    if arr.dtype == object and arr.size and all(isinstance(v, (dt.date, np.datetime64)) for v in arr.ravel()):
+        return arr
+    return None
+
+
+def _vector(values: ArrayLike, what: str, dates: bool = False) -> np.ndarray:
+    """One-dimensional, non-empty numbers (or dates, where ``dates``)."""
+    arr = _dates(values) if dates else None
+    if arr is None:
+        if _dates(values) is not None:
+            raise TypeError(f"{what} must be numbers (dates are accepted only for the positions of the points)")
+        try:
+            arr = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be numbers, got {values!r:.80}") from None
     if arr.ndim != 1:
         raise ValueError(f"{what} must be one-dimensional, got shape {arr.shape}")
     if arr.size == 0:
@@ -46,15 +86,61 @@ def _same_length(**named: np.ndarray) -> None:
         raise ValueError(f"lengths differ: {lengths}; pass one value per point")
 
 
-def _axes(ax: Any) -> Any:
+def _axes(ax: Axes | None) -> Axes:
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
-    return plt.gca() if ax is None else ax
+    if ax is None:
+        return plt.gca()
+    if not isinstance(ax, Axes):
+        raise TypeError(
+            f"ax must be a matplotlib Axes (e.g. from `fig, ax = plt.subplots()`) or None for the current axes, "
+            f"got {type(ax).__name__}: {ax!r:.60}"
+        )
+    return ax
 
 
-def plot_scatter(xs: Any, ys: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any) -> Any:
-    """Scatter plot with open circles (they stay readable when points overlap). Returns the axes."""
-    x, y = _vector(xs, "xs"), _vector(ys, "ys")
+def plot_scatter(
+    xs: ArrayLike,
+    ys: ArrayLike,
+    ax: Axes | None = None,
+    color: str = "C0",
+    label: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Scatter plot with open circles (they stay readable when points overlap).
+
+    Parameters
+    ----------
+    xs, ys : array-like
+        Positions, one per point; numbers, or dates (datetime64, pandas datetimes, ``datetime`` objects).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    color : str
+        Edge colour of the circles.
+    label : str, optional
+        Legend label.
+    **kwargs
+        Passed on to ``Axes.scatter`` (``s=30`` unless given).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If the positions are not numbers or dates, or ``ax`` is not an Axes.
+    ValueError
+        If ``xs`` and ``ys`` are empty, not one-dimensional or of different lengths.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_scatter(df["age"], df["height"], ax=ax, label="people")  # doctest: +SKIP
+    """
+    x, y = _vector(xs, "xs", dates=True), _vector(ys, "ys", dates=True)
     _same_length(xs=x, ys=y)
     ax = _axes(ax)
     kwargs.setdefault("s", 30)
@@ -62,43 +148,182 @@ def plot_scatter(xs: Any, ys: Any, ax: Any = None, color: str = "C0", label: str
     return ax
 
 
-def plot_line(xs: Any, ys: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any) -> Any:
-    """Line plot of ys against xs. Returns the axes."""
-    x, y = _vector(xs, "xs"), _vector(ys, "ys")
+def plot_line(
+    xs: ArrayLike,
+    ys: ArrayLike,
+    ax: Axes | None = None,
+    color: str = "C0",
+    label: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Line plot of ys against xs.
+
+    Parameters
+    ----------
+    xs, ys : array-like
+        Positions, one per point; numbers or dates.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    color : str
+        Line colour.
+    label : str, optional
+        Legend label.
+    **kwargs
+        Passed on to ``Axes.plot``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If the positions are not numbers or dates, or ``ax`` is not an Axes.
+    ValueError
+        If ``xs`` and ``ys`` are empty, not one-dimensional or of different lengths.
+
+    Examples
+    --------
+    >>> plot_line(grid, invlogit(grid), label="logistic")  # doctest: +SKIP
+    """
+    x, y = _vector(xs, "xs", dates=True), _vector(ys, "ys", dates=True)
     _same_length(xs=x, ys=y)
     ax = _axes(ax)
     ax.plot(x, y, color=color, label=label, **kwargs)
     return ax
 
 
-def _intervals(centers: np.ndarray, lower: Any, upper: Any) -> np.ndarray:
+def _intervals(centers: np.ndarray, lower: ArrayLike, upper: ArrayLike, axis: str) -> np.ndarray:
+    """Distances from each centre down to ``lower`` and up to ``upper`` (what matplotlib's errorbar wants)."""
     lo, hi = _vector(lower, "lower"), _vector(upper, "upper")
     _same_length(centers=centers, lower=lo, upper=hi)
     if (lo > hi).any():
         raise ValueError(f"lower > upper at positions {np.flatnonzero(lo > hi)[:5].tolist()}; pass (lower, upper) bounds")
-    return np.vstack([np.clip(centers - lo, 0, None), np.clip(hi - centers, 0, None)])
+    outside = (centers < lo) | (centers > hi)
+    if outside.any():
+        where = np.flatnonzero(outside)[:5].tolist()
+        raise ValueError(
+            f"the point's {axis} lies outside [lower, upper] at position(s) {where} "
+            f"(e.g. {axis}={centers[where[0]]:g}, lower={lo[where[0]]:g}, upper={hi[where[0]]:g}); "
+            "lower and upper are absolute bounds, not widths: pass e.g. the interval's ends, "
+            "not its distances from the centre"
+        )
+    return np.vstack([centers - lo, hi - centers])
 
 
-def _errorbar(xs: Any, ys: Any, lower: Any, upper: Any, ax: Any, color: str, label: str | None,
-              vertical: bool, **kwargs: Any) -> Any:
-    x, y = _vector(xs, "xs"), _vector(ys, "ys")
+def _errorbar(
+    xs: ArrayLike,
+    ys: ArrayLike,
+    lower: ArrayLike,
+    upper: ArrayLike,
+    ax: Axes | None,
+    color: str,
+    label: str | None,
+    vertical: bool,
+    **kwargs: Any,
+) -> Axes:
+    x, y = _vector(xs, "xs", dates=vertical), _vector(ys, "ys", dates=not vertical)
     _same_length(xs=x, ys=y)
+    bars = {"yerr": _intervals(y, lower, upper, "y")} if vertical else {"xerr": _intervals(x, lower, upper, "x")}
     ax = _axes(ax)
     kwargs.setdefault("fmt", "o")
-    bars = {"yerr": _intervals(y, lower, upper)} if vertical else {"xerr": _intervals(x, lower, upper)}
     ax.errorbar(x, y, color=color, label=label, **bars, **kwargs)
     return ax
 
 
 def plot_errorbar(
-    xs: Any, ys: Any, lower: Any, upper: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any
-) -> Any:
-    """Points at (xs, ys) with vertical interval bars from ``lower`` to ``upper`` (absolute bounds, not widths)."""
+    xs: ArrayLike,
+    ys: ArrayLike,
+    lower: ArrayLike,
+    upper: ArrayLike,
+    ax: Axes | None = None,
+    color: str = "C0",
+    label: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Points at (xs, ys) with vertical interval bars from ``lower`` to ``upper`` (absolute bounds, not widths).
+
+    Parameters
+    ----------
+    xs : array-like
+        Horizontal positions; numbers or dates.
+    ys : array-like
+        The points' values (e.g. posterior means), each inside its ``[lower, upper]``.
+    lower, upper : array-like
+        The ends of each interval (e.g. of an 89% interval), in the units of ``ys``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    color : str
+        Colour of points and bars.
+    label : str, optional
+        Legend label.
+    **kwargs
+        Passed on to ``Axes.errorbar`` (``fmt="o"`` unless given).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If a value is not a number (``xs`` may be dates), or ``ax`` is not an Axes.
+    ValueError
+        If the arrays are empty or of different lengths, ``lower > upper``, or a point lies outside its interval
+        (the bounds are absolute, not widths).
+
+    Examples
+    --------
+    >>> plot_errorbar(tanks, means, lower=eti_low, upper=eti_high, ax=ax)  # doctest: +SKIP
+    """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=True, **kwargs)
 
 
 def plot_x_errorbar(
-    xs: Any, ys: Any, lower: Any, upper: Any, ax: Any = None, color: str = "C0", label: str | None = None, **kwargs: Any
-) -> Any:
-    """Points at (xs, ys) with horizontal interval bars from ``lower`` to ``upper`` (a forest-plot row per point)."""
+    xs: ArrayLike,
+    ys: ArrayLike,
+    lower: ArrayLike,
+    upper: ArrayLike,
+    ax: Axes | None = None,
+    color: str = "C0",
+    label: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Points at (xs, ys) with horizontal interval bars from ``lower`` to ``upper`` (a forest-plot row per point).
+
+    Parameters
+    ----------
+    xs : array-like
+        The points' values (e.g. posterior means), each inside its ``[lower, upper]``.
+    ys : array-like
+        Vertical positions (one row per point); numbers or dates.
+    lower, upper : array-like
+        The ends of each interval, in the units of ``xs`` (absolute bounds, not widths).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    color : str
+        Colour of points and bars.
+    label : str, optional
+        Legend label.
+    **kwargs
+        Passed on to ``Axes.errorbar`` (``fmt="o"`` unless given).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If a value is not a number (``ys`` may be dates), or ``ax`` is not an Axes.
+    ValueError
+        If the arrays are empty or of different lengths, ``lower > upper``, or a point lies outside its interval.
+
+    Examples
+    --------
+    >>> plot_x_errorbar(means, np.arange(len(means)), lower=eti_low, upper=eti_high, ax=ax)  # doctest: +SKIP
+    """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=False, **kwargs)
