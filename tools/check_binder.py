@@ -1,9 +1,20 @@
-"""Open a chapter the way a Binder reader does, and check that JupyterLab shows it as a notebook.
+"""Open the chapters the way a Binder reader does, and check what JupyterLab shows.
 
 Runs `postBuild` in a fresh, throw-away home (as repo2docker runs it), starts JupyterLab from .venv on 127.0.0.1
-over the repository, opens `lab/tree/book/<chapter>.md` (the path of the book's launch buttons) in headless Chromium
-and waits for a notebook with the Python 3 kernel. Fails if the chapter opens as text, or the kernel is not Python 3.
-Saves a screenshot as _build/screenshots/binder_<chapter>.png. Run it with `make check-binder`.
+over a throw-away copy of book/ (with autosave off: nothing is ever written into the repository), and opens each chapter of _toc.yml at `lab/tree/book/<chapter>.md` (the path of the book's
+launch buttons) in headless Chromium. For each chapter it fails when
+
+- the chapter opens as text instead of a notebook, or its kernel is not Python 3;
+- a check cell (a code cell tagged ``remove-cell``: glue and claims, hidden from the rendered book) lacks the
+  ``jupyter: {source_hidden: true}`` metadata, or does not start with a comment that says what it checks;
+- JupyterLab does not show every check cell collapsed, or shows a teaching cell collapsed. JupyterLab's own view of
+  each cell (``cell.inputHidden``, read through the app object that ``--LabApp.expose_app_in_browser`` exposes) is
+  compared with the notebook's tags, and in the page the first check cell shows JupyterLab's collapsed-input
+  placeholder instead of its code.
+
+Screenshots: ``_build/screenshots/binder_<chapter>.png`` (the notebook as it opens) and
+``binder_<chapter>_check.png`` (scrolled to the first check cell, collapsed). Run it with `make check-binder`, or
+``python -m tools.check_binder book/radon.md`` for one chapter.
 """
 
 from __future__ import annotations
@@ -11,6 +22,8 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -18,10 +31,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import check_site  # noqa: E402  (the same headless Chromium set-up)
+import jupytext
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import check_site, course
+
+ROOT = course.ROOT
+CHECK_TAG = "remove-cell"
 
 WHAT_OPENED = """
 if (document.querySelector('.jp-NotebookPanel .jp-Cell')) return 'notebook';
@@ -32,6 +47,35 @@ KERNEL = """
 const status = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName, .jp-NotebookPanel .jp-KernelName');
 return status ? status.textContent.trim() : null;
 """
+# JupyterLab's own view of the open notebook: for each cell, its type and whether its input is collapsed.
+CELLS = """
+const app = window.jupyterapp;
+if (!app) return null;
+const panel = app.shell.currentWidget;
+if (!panel || !panel.content || !panel.content.widgets) return null;
+return panel.content.widgets.map((cell) => [cell.model.type, Boolean(cell.inputHidden)]);
+"""
+# Scroll to cell `index` (an index over all cells) and report what the page shows there.
+SHOW_CELL = """
+const [index, done] = [arguments[0], arguments[arguments.length - 1]];
+const notebook = window.jupyterapp.shell.currentWidget.content;
+const cell = notebook.widgets[index];
+notebook.activeCellIndex = index;
+Promise.resolve(notebook.scrollToItem ? notebook.scrollToItem(index, 'center') : notebook.scrollToCell(cell))
+  .catch(() => null)
+  .then(() => new Promise((r) => setTimeout(r, 500)))
+  .then(() => { cell.node.scrollIntoView({block: 'center'}); return new Promise((r) => setTimeout(r, 800)); })
+  .then(() => {
+    const node = cell.node;
+    const placeholder = node.querySelector('.jp-InputPlaceholder, .jp-Placeholder');
+    const editor = node.querySelector('.jp-InputArea-editor');
+    done({
+      inDom: document.body.contains(node),
+      placeholder: Boolean(placeholder && placeholder.offsetParent !== null),
+      codeVisible: Boolean(editor && editor.offsetParent !== null),
+    });
+  });
+"""
 
 
 def free_port() -> int:
@@ -40,22 +84,104 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def first_chapter() -> str:
-    for name in check_site.toc_docnames(ROOT / "_toc.yml"):
-        source = check_site.source_file(ROOT, name)
-        if source and source.suffix == ".md" and "kernelspec" in source.read_text(encoding="utf-8")[:2000]:
-            return str(source.relative_to(ROOT))
-    raise SystemExit("error: _toc.yml lists no MyST notebook")
+def expected_cells(path: Path) -> tuple[list[tuple[str, bool]], list[str]]:
+    """What JupyterLab should show: ``[(cell type, collapsed)]`` for every cell, and the problems of the source
+    (check cells without the collapsed metadata or without a first-line comment)."""
+    notebook = jupytext.read(path)
+    cells, problems = [], []
+    for index, cell in enumerate(notebook.cells):
+        is_check = cell.cell_type == "code" and CHECK_TAG in cell.metadata.get("tags", [])
+        cells.append((cell.cell_type, is_check))
+        if not is_check:
+            continue
+        first = cell.source.lstrip().splitlines()[0] if cell.source.strip() else ""
+        if not (cell.metadata.get("jupyter") or {}).get("source_hidden"):
+            problems.append(f"check cell {index} ({first[:60]!r}) has no `jupyter: {{source_hidden: true}}`")
+        if not first.startswith("#"):
+            problems.append(f"check cell {index} does not start with a comment saying what it checks: {first[:60]!r}")
+    return cells, problems
+
+
+def screenshot(driver, path: Path) -> None:
+    path.write_bytes(base64.b64decode(driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})["data"]))
+
+
+def check_chapter(driver, port: int, token: str, served: Path, rel: str, shots: Path) -> list[str]:
+    """Open ``rel`` (a path under ``served``, the copy JupyterLab serves) and compare what JupyterLab shows."""
+    chapter = served / rel
+    expected, problems = expected_cells(chapter)
+    driver.get(f"http://127.0.0.1:{port}/lab/tree/{rel}?token={token}")
+    opened = kernel = seen = None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        opened = driver.execute_script(WHAT_OPENED)
+        if opened == "text editor":
+            break
+        if opened == "notebook":
+            kernel = driver.execute_script(KERNEL)
+            seen = driver.execute_script(CELLS)
+            if "Python" in (kernel or "") and seen and len(seen) == len(expected):
+                break
+        time.sleep(0.5)
+    screenshot(driver, shots / f"binder_{chapter.stem}.png")
+    checks = [i for i, (_, hidden) in enumerate(expected) if hidden]
+    print(f"{rel}: opened as {opened}; kernel {kernel}; {len(expected)} cells, {len(checks)} check cells")
+    if opened != "notebook":
+        return problems + ["it does not open as a notebook (is jupytext the default viewer? see postBuild)"]
+    if not kernel or "Python 3" not in kernel:
+        problems.append(f"the notebook's kernel is {kernel!r}, not Python 3")
+    if seen is None:
+        return problems + ["JupyterLab's app object is not exposed (--LabApp.expose_app_in_browser)"]
+    seen = [tuple(cell) for cell in seen]
+    if [t for t, _ in seen] != [t for t, _ in expected]:
+        return problems + [f"JupyterLab shows {len(seen)} cells, the notebook has {len(expected)}"]
+    for index, ((kind, want), (_, got)) in enumerate(zip(expected, seen)):
+        if want and not got:
+            problems.append(f"check cell {index} is shown expanded (JupyterLab did not honour source_hidden)")
+        elif got and not want:
+            problems.append(f"{kind} cell {index} is collapsed but is not a check cell")
+    if not checks:
+        problems.append("the chapter has no check cell (code cell tagged remove-cell) to show collapsed")
+    else:
+        shown = driver.execute_async_script(SHOW_CELL, checks[0])
+        screenshot(driver, shots / f"binder_{chapter.stem}_check.png")
+        if not (shown["inDom"] and shown["placeholder"] and not shown["codeVisible"]):
+            problems.append(f"in the page, check cell {checks[0]} is not drawn collapsed: {shown}")
+        else:
+            print(f"  check cell {checks[0]} is drawn as JupyterLab's collapsed placeholder, its code hidden")
+    return problems
+
+
+def start_lab(home: Path, env: dict, port: int, token: str) -> subprocess.Popen:
+    """JupyterLab over a copy of book/ in the throw-away home, autosave off (a notebook view can mark a document
+    changed; the repository's chapters must never be saved by this check)."""
+    shutil.copytree(ROOT / "book", home / "repo" / "book")
+    settings = home / "lab-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    bin_dir = Path(sys.executable).parent
+    command = [
+        str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home / 'repo'}",
+        f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",  # absolute: nothing written into the repo
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: read each cell's collapsed state
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(home / "jupyterlab.log", "w")
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("chapter", nargs="?", help="path of a chapter .md (default: the first notebook in _toc.yml)")
+    parser.add_argument("chapters", nargs="*", type=Path, help="chapter .md files (default: every chapter in _toc.yml)")
     args = parser.parse_args(argv)
-    chapter = args.chapter or first_chapter()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below (stop JupyterLab, Chromium)
+    chapters = [p.resolve() for p in args.chapters] or course.chapters()
     bin_dir = Path(sys.executable).parent
     shots = ROOT / "_build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
+    failures = 0
 
     with tempfile.TemporaryDirectory(prefix="check-binder-home-") as home_dir:
         home = Path(home_dir)
@@ -69,18 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
             "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         }
-        print(f"postBuild (in a fresh home): {subprocess.run([str(ROOT / 'postBuild')], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()!r}")
+        post_build = subprocess.run([str(ROOT / "postBuild")], cwd=ROOT, env=env, check=True, capture_output=True,
+                                    text=True)
+        print(f"postBuild (in a fresh home): {post_build.stdout.strip()!r}")
         port, token = free_port(), "check-binder"
-        command = [
-            str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
-            f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",  # absolute: nothing written into the repo
-        ]
-        if os.geteuid() == 0:
-            command.append("--allow-root")
-        log = home / "jupyterlab.log"
-        with open(log, "w") as log_file:
-            lab = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        lab = start_lab(home, env, port, token)
         try:
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline and lab.poll() is None:
@@ -90,23 +209,18 @@ def main(argv: list[str] | None = None) -> int:
                 except OSError:
                     time.sleep(0.5)
             else:
-                print(log.read_text()[-3000:])
+                print((home / "jupyterlab.log").read_text()[-3000:])
                 print("error: JupyterLab did not start", file=sys.stderr)
                 return 1
             with tempfile.TemporaryDirectory(prefix="check-binder-profile-") as profile:
                 driver = check_site.start_browser(Path(profile))
                 try:
-                    driver.get(f"http://127.0.0.1:{port}/lab/tree/{chapter}?token={token}")
-                    opened = kernel = None
-                    deadline = time.monotonic() + 90
-                    while time.monotonic() < deadline and not (opened == "notebook" and "Python" in (kernel or "")):
-                        opened = driver.execute_script(WHAT_OPENED)
-                        kernel = driver.execute_script(KERNEL) if opened == "notebook" else None
-                        if opened == "text editor":
-                            break
-                        time.sleep(0.5)
-                    shot = shots / f"binder_{Path(chapter).stem}.png"
-                    shot.write_bytes(base64.b64decode(driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})["data"]))
+                    for chapter in chapters:
+                        rel = chapter.relative_to(ROOT).as_posix()
+                        problems = check_chapter(driver, port, token, home / "repo", rel, shots)
+                        failures += bool(problems)
+                        for problem in problems:
+                            print(f"  FAIL: {problem}")
                 finally:
                     driver.quit()
         finally:
@@ -116,15 +230,9 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 lab.kill()
 
-    print(f"{chapter} opened in JupyterLab as: {opened}; kernel: {kernel}; screenshot {shot.relative_to(ROOT)}")
-    if opened != "notebook":
-        print("FAIL: the chapter does not open as a notebook (is jupytext the default viewer? see postBuild)")
-        return 1
-    if not kernel or "Python 3" not in kernel:
-        print(f"FAIL: the notebook's kernel is {kernel!r}, not Python 3")
-        return 1
-    print("check-binder: ok")
-    return 0
+    print(f"check-binder: {len(chapters) - failures} of {len(chapters)} chapters ok; screenshots in "
+          f"{shots.relative_to(ROOT)}/binder_*.png")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
