@@ -30,6 +30,7 @@ setup: $(STAMP)
 # execution cache when their code did not change): an incremental build would not repeat the warnings of pages
 # it skips, and would pass after a failed build.
 book: $(STAMP)
+	@bash tools/vendor-mathjax.sh
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going --all
 
 # Headless Chromium over every page of _build/html that _toc.yml lists; screenshots in _build/screenshots/.

@@ -11,7 +11,11 @@ Run after `make book` (or as `make check-site`). For each page that _toc.yml lis
   graph shows as its text repr;
 - an internal link (``<a href>``, or a script, stylesheet or image the page loads) points at a file that does not
   exist, or at a ``#fragment`` that is not an id in the target page;
-- a formula does not typeset (a TeX error; offline, the math is typeset with a local MathJax 2 for this check);
+- a formula does not typeset (a TeX error), or a page with math has no working MathJax (the book serves its own
+  copy, vendored by `make book`, so the page must typeset offline as it is; the check injects nothing);
+- a code block, a cell output, a table or a formula overflows its column horizontally (its scroll width exceeds its
+  client width: a reader would have to scroll it sideways), named by the block's first line. Folded (hide-input)
+  cells are opened for this. The code column's width in characters is reported;
 - the status page's execution table marks a chapter as failed, or the API page misses a name of
   ``rethinking_utils.__all__``.
 
@@ -39,39 +43,86 @@ from tools.course import ROOT, public_names, source_file, strip_suffix, toc_docn
 # Console errors that are not a missing file: reported once at the end, not failures. Offline, every page logs
 # that the CDN copies of MathJax and Thebe could not load; Sphinx 7 + sphinx-thebe declare THEBE_JS_URL twice.
 CONSOLE_NOISE: set[str] = set()
+COLUMNS: dict[str, int] = {}  # the code column's width in characters, per page
 GRAPHVIZ_SVG = re.compile(r"<g\b[^>]*\bclass=\"graph\"")
 DIGRAPH_REPR = re.compile(r"<graphviz\.(graphs\.)?(Di)?[Gg]raph object at 0x")
 
-# Offline, the CDN's MathJax 3 cannot load, so the check typesets the math with a local MathJax 2 (Debian's
-# libjs-mathjax; override with MATHJAX=/path/to/MathJax.js) to see TeX errors and to show math in the screenshots.
-LOCAL_MATHJAX = [Path("/usr/share/javascript/mathjax/MathJax.js"), Path("/usr/share/mathjax/MathJax.js")]
+# The book serves its own MathJax 3 (make book vendors it into _static/mathjax): wait for it to typeset the page,
+# and count the formulas and TeX errors. A page with math and no MathJax is a failure: offline, a reader would see
+# raw TeX.
 TYPESET_MATH = r"""
-const [src, done] = [arguments[0], arguments[arguments.length - 1]];
-if (!document.querySelector(".math")) { done({math: 0, errors: [], engine: "none"}); return; }
-if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {  // MathJax 3 from the CDN
-  window.MathJax.startup.promise.then(() => done({
-    math: document.querySelectorAll("mjx-container").length, engine: "MathJax 3",
-    errors: Array.from(document.querySelectorAll("mjx-merror")).map((e) => e.getAttribute("data-mjx-error") || e.textContent),
-  }));
-  return;
-}
-if (!src) { done({math: document.querySelectorAll(".math").length, errors: [], engine: null}); return; }
-const errors = [];
-window.MathJax = {
-  messageStyle: "none", showMathMenu: false, jax: ["input/TeX", "output/SVG"],
-  tex2jax: {inlineMath: [["\\(", "\\)"]], displayMath: [["\\[", "\\]"]], processEscapes: true,
-            ignoreClass: "document", processClass: "math|output_area"},
-  TeX: {noErrors: {disabled: true}, noUndefined: {disabled: true}},
-  AuthorInit: () => {
-    MathJax.Hub.Register.MessageHook("TeX Jax - parse error", (m) => errors.push(`${m[1]} in ${String(m[2]).slice(0, 120)}`));
-    MathJax.Hub.Register.StartupHook("End", () => done({math: MathJax.Hub.getAllJax().length, errors, engine: "MathJax 2 (local)"}));
-  },
+const done = arguments[arguments.length - 1];
+const math = document.querySelectorAll(".math, span.math, div.math").length;
+if (!math) { done({math: 0, typeset: 0, errors: [], engine: "none"}); return; }
+const start = Date.now();
+const wait = () => {
+  const mj = window.MathJax;
+  if (mj && mj.startup && mj.startup.promise) {
+    mj.startup.promise.then(() => done({
+      math, typeset: document.querySelectorAll("mjx-container").length, engine: `MathJax ${mj.version || 3}`,
+      errors: Array.from(document.querySelectorAll("mjx-merror")).map((e) => e.getAttribute("data-mjx-error") || e.textContent),
+    }));
+  } else if (Date.now() - start > 20000) {
+    done({math, typeset: 0, errors: [], engine: null});
+  } else {
+    setTimeout(wait, 100);
+  }
 };
-const script = document.createElement("script");
-script.src = src;
-script.onerror = () => done({math: document.querySelectorAll(".math").length, errors: [], engine: null});
-document.head.appendChild(script);
+wait();
 """
+
+# Code blocks, outputs and tables that overflow their column (a reader must scroll them sideways), and the column's
+# width in characters of the code font. Folded cells (hide-input) are opened first, so their code is measured too.
+OVERFLOW_PROBE = r"""
+const opened = [];
+for (const d of document.querySelectorAll("details:not([open])")) { d.open = true; opened.push(d); }
+const firstLine = (el) => ((el.innerText || el.textContent || "").split("\n").find((l) => l.trim()) || "").trim().slice(0, 80);
+const blocks = [];
+const seen = new Set();
+for (const el of document.querySelectorAll(
+    "article pre, article .cell_output .output, article table, article .pst-scrollable-table-container, article div.math")) {
+  if (!el.offsetParent || seen.has(el)) continue;  // hidden (remove-input, ...)
+  seen.add(el);
+  const kind = el.closest(".cell_output") ? "output" : el.closest(".cell_input, .highlight") ? "code" :
+               el.matches("div.math") ? "math" : el.matches("table, .pst-scrollable-table-container") ? "table" : "block";
+  blocks.push({kind, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, first: firstLine(el)});
+}
+let column = null;
+const pre = Array.from(document.querySelectorAll("article .cell_input pre, article div.highlight pre")).find((p) => p.offsetParent);
+if (pre) {
+  const span = document.createElement("span");
+  span.textContent = "x".repeat(200);
+  span.style.whiteSpace = "pre";
+  pre.appendChild(span);
+  const charWidth = span.getBoundingClientRect().width / 200;
+  span.remove();
+  const style = getComputedStyle(pre);
+  const inner = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  column = {chars: Math.floor(inner / charWidth + 1e-6), px: inner, charWidth};
+}
+for (const d of opened) d.open = false;
+return {blocks, column};
+"""
+
+
+def code_width() -> int | str:
+    try:
+        from tools.code_format import line_length
+
+        return line_length()
+    except Exception:  # noqa: BLE001 - only for the report
+        return "?"
+
+
+def overflow_problems(blocks: list[dict]) -> list[str]:
+    """The blocks that are wider than their column (scrollWidth > clientWidth, allowing a pixel of rounding)."""
+    return [
+        f"{b['kind']} overflows its column ({b['scrollWidth']} px of content in {b['clientWidth']} px): "
+        f"{b['first']!r}"
+        for b in blocks
+        if b["scrollWidth"] > b["clientWidth"] + 1
+    ]
+
 
 # Problems a reader would see, found in the live page. Returns plain data for Python to judge.
 PAGE_PROBE = r"""
@@ -201,13 +252,6 @@ def find_program(env: str, *names: str) -> str:
     return path
 
 
-def local_mathjax() -> str | None:
-    """A file:// URL of a local MathJax 2 with its SVG output (needs no web fonts), or None."""
-    candidates = [Path(os.environ["MATHJAX"])] if os.environ.get("MATHJAX") else LOCAL_MATHJAX
-    path = next((p for p in candidates if p.is_file()), None)
-    return f"{path.resolve().as_uri()}?config=TeX-AMS_SVG" if path else None
-
-
 def start_browser(profile: Path):
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager try to download a driver
     from selenium import webdriver
@@ -293,11 +337,16 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
         return [f"{page} is missing: the toc lists {docname}; run `make book`"]
     driver.get(page.as_uri())
     wait_for_images(driver)
-    mathjax = local_mathjax()
-    math = driver.execute_async_script(TYPESET_MATH, mathjax)
+    math = driver.execute_async_script(TYPESET_MATH)
     probe = driver.execute_script(PAGE_PROBE)
     problems = list(probe["errors"])
     problems += [f"math error ({math['engine']}): {error}" for error in math["errors"]]
+    if math["math"] and not math["engine"]:
+        problems.append(f"{math['math']} formulas are not typeset: the page's MathJax did not load (raw TeX)")
+    layout = driver.execute_script(OVERFLOW_PROBE)
+    problems += overflow_problems(layout["blocks"])
+    if layout["column"]:
+        COLUMNS[docname] = layout["column"]["chars"]
 
     for img in probe["images"]:
         path = file_of(img["src"])
@@ -316,9 +365,8 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
 
     page_ids = set(probe["ids"])
     seen: set[str] = set()
-    mathjax_dir = mathjax.rsplit("/", 1)[0] + "/" if mathjax else None
     for url in probe["links"] + probe["resources"]:
-        if url in seen or (mathjax_dir and url.startswith(mathjax_dir)):  # the check's own MathJax
+        if url in seen:
             continue
         seen.add(url)
         problem = link_problem(url, html_dir, page_ids=page_ids, page=page)
@@ -342,7 +390,9 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
     notes = [f"{len(output_images)} output images", f"{graphs} Graphviz SVGs", f"{len(seen)} links"]
     if math["math"]:
         notes.append(f"{math['math']} formulas" + (f" typeset by {math['engine']}" if math["engine"] else
-                                                    " NOT typeset (no MathJax offline: apt-get install libjs-mathjax)"))
+                                                    " NOT typeset"))
+    if layout["column"]:
+        notes.append(f"code column {layout['column']['chars']} characters")
     if probe["stderr"]:
         notes.append(f"{len(probe['stderr'])} stderr outputs (shown to readers; check they are meant)")
     if source is not None and source.stat().st_mtime > page.stat().st_mtime:
@@ -392,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Browser console errors seen (not failures: toolchain or offline noise):")
         for message in sorted(CONSOLE_NOISE):
             print(f"  {message}")
+    if COLUMNS:
+        print(f"The code column shows {min(COLUMNS.values())} to {max(COLUMNS.values())} characters of a line "
+              f"(at 1280 px); code is formatted at {code_width()}.")
     print(f"check-site: {len(docnames) - failures} of {len(docnames)} pages ok" + (f", {failures} with problems" if failures else ""))
     return 1 if failures else 0
 

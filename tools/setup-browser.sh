@@ -12,10 +12,9 @@ if [ -z "${CHROMEDRIVER:-}" ]; then
   bash tools/require-program.sh chromedriver chromium-driver "set CHROMEDRIVER=/path/to/chromedriver"
 fi
 
-# Optional, when we can install Debian packages: a local MathJax, so that the check can typeset the math offline
-# (the book loads MathJax from a CDN) and catch TeX errors; and a colour emoji font for the screenshots.
+# Optional, when we can install Debian packages: a colour emoji font for the screenshots. (MathJax comes with the
+# built book: make book vendors it, so the check needs none of its own.)
 optional=()
-[ -f /usr/share/javascript/mathjax/MathJax.js ] || [ -n "${MATHJAX:-}" ] || optional+=(libjs-mathjax)
 if command -v fc-list >/dev/null 2>&1 && ! fc-list 2>/dev/null | grep -qi emoji; then optional+=(fonts-noto-color-emoji); fi
 if [ ${#optional[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "setup: installing ${optional[*]} for the browser check"

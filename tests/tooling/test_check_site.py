@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,42 @@ def test_graphviz_svg_is_told_from_other_svgs(site):
 def test_a_graph_shown_as_its_repr_is_caught():
     assert check_site.DIGRAPH_REPR.search("<graphviz.graphs.Digraph object at 0x7f00>")
     assert not check_site.DIGRAPH_REPR.search("G -> X")
+
+
+def test_overflowing_blocks_are_named_by_their_first_line():
+    blocks = [
+        {"kind": "code", "scrollWidth": 686, "clientWidth": 686, "first": "fits = True"},
+        {"kind": "code", "scrollWidth": 687, "clientWidth": 686, "first": "rounding = 1"},  # a pixel of rounding
+        {"kind": "output", "scrollWidth": 900, "clientWidth": 686, "first": "   sigma   elpd   se"},
+    ]
+    assert check_site.overflow_problems(blocks) == [
+        "output overflows its column (900 px of content in 686 px): '   sigma   elpd   se'"
+    ]
+
+
+PAGE = """<!DOCTYPE html><html><head><title>Wide</title></head><body><article class="bd-article">
+<div class="cell_input"><div class="highlight"><pre style="width: 40ch; overflow: auto">fits = 1
+</pre></div></div>
+<div class="cell_input"><div class="highlight"><pre style="width: 40ch; overflow: auto">{line}
+second = 2
+</pre></div></div></article></body></html>"""
+
+
+@pytest.mark.skipif(
+    not (check_site.shutil.which("chromium") or os.environ.get("CHROMIUM")), reason="needs headless Chromium"
+)
+def test_the_browser_check_fails_on_a_too_wide_code_block(tmp_path, capsys):
+    """A real page in a real browser: a code line wider than its block fails the page, naming the line."""
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/wide\n")
+    html = tmp_path / "html"
+    (html / "book").mkdir(parents=True)
+    (html / "index.html").write_text("<p>index</p>")
+    line = "too_wide = " + "x" * 80
+    (html / "book" / "wide.html").write_text(PAGE.format(line=line))
+    assert check_site.main(["--root", str(tmp_path), "--html", str(html), "--no-screenshots"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL book/wide" in out and "code overflows its column" in out and repr(line[:80]) in out
+    assert "fits = 1" not in out and re.search(r"code column (39|40) characters", out)
+
+    (html / "book" / "wide.html").write_text(PAGE.format(line="short = 1"))
+    assert check_site.main(["--root", str(tmp_path), "--html", str(html), "--no-screenshots"]) == 0
