@@ -119,7 +119,9 @@ def start_chapter(default_seed: int, *, ci_prob: float = 0.89) -> Chapter:
     """Set a chapter up: its seed (``COURSE_SEED`` or ``default_seed``), plot style, intervals.
 
     Applies the course's matplotlib style, sets ArviZ's default interval to an equal-tailed
-    interval of ``ci_prob`` (89% as in *Statistical Rethinking*), and records the seed in the
+    interval of ``ci_prob`` (89% as in *Statistical Rethinking*), turns off PyTensor's numba
+    ``fastmath`` (with it, a model compiled afresh and one loaded from the on-disk cache round
+    differently, so one seed gave different draws in two runs), and records the seed in the
     ledger when ``COURSE_LEDGER`` is set.
 
     Parameters
@@ -153,7 +155,10 @@ def start_chapter(default_seed: int, *, ci_prob: float = 0.89) -> Chapter:
 
     from rethinking_utils.plots import use_style
 
+    import pytensor
+
     use_style()
+    pytensor.config.numba__fastmath = False  # same seed, same draws: cold or warm compile cache
     az.rcParams["stats.ci_prob"] = float(ci_prob)
     az.rcParams["stats.ci_kind"] = "eti"
     _record({"kind": "seed", "value": seed})

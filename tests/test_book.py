@@ -71,3 +71,12 @@ def test_claims_recorded_without_raising_only_with_a_ledger(monkeypatch, tmp_pat
     monkeypatch.setenv("COURSE_LEDGER", str(ledger))
     assert check_claim("broken", False, "why") is False
     assert read_ledger(ledger) == [{"kind": "claim", "key": "broken", "passed": False, "detail": "why"}]
+
+
+def test_start_chapter_makes_compiled_models_reproducible():
+    """fastmath lets a cached and a fresh compile round differently: start_chapter turns it off."""
+    import pytensor
+
+    pytensor.config.numba__fastmath = True
+    start_chapter(1)
+    assert pytensor.config.numba__fastmath is False
