@@ -108,7 +108,8 @@ def frog_grid() -> dict:
 
     from rethinking_utils import compile_model, sample_compiled
 
-    ns = chapter_namespace("multilevel_models", USES["frog_grid"].names)
+    uses = USES["frog_grid"]
+    ns = chapter_namespace(uses.chapter, uses.names)
     model, grid, seeds = ns["fixed_sigma_model"], np.linspace(0.1, 5, 20), _seeds(20)
 
     start = time.perf_counter()
@@ -134,10 +135,10 @@ def radon_loop(n_counties: int = 10) -> dict:
 
     from rethinking_utils import compile_model, sample_compiled
 
-    ns = chapter_namespace("radon", USES["radon_loop"].names)
-    target_accept = chapter_constant("radon", "TARGET_ACCEPT_SEPARATE")
+    uses = USES["radon_loop"]
+    ns = chapter_namespace(uses.chapter, uses.names)
     start = time.perf_counter()
-    sample_compiled(compile_model(ns["separate"]), random_seed=_seeds(1)[0], target_accept=target_accept)
+    sample_compiled(compile_model(ns["separate"]), random_seed=_seeds(1)[0])
     course_seconds = time.perf_counter() - start
 
     radon = ns["radon"]
@@ -148,13 +149,12 @@ def radon_loop(n_counties: int = 10) -> dict:
     start = time.perf_counter()
     for i, name in enumerate(chosen):
         homes = radon[radon["county"] == name]
-        with pm.Model():  # the same priors as the chapter's vectorized model, one county at a time
+        with pm.Model():  # the chapter's priors, one county at a time (each county gets its own noise scale)
             alpha = pm.Normal("alpha", 0, 5)
             beta = pm.Normal("beta", 0, 2)
-            sigma = pm.LogNormal("sigma", 0, 0.5)
+            sigma = pm.HalfNormal("sigma", 1)
             pm.Normal("y", alpha + beta * homes["floor"].to_numpy(), sigma, observed=homes["log_radon"].to_numpy())
-            pm.sample(random_seed=i, chains=4, cores=2, progressbar=False, compute_convergence_checks=False,
-                      target_accept=target_accept)
+            pm.sample(random_seed=i, chains=4, cores=2, progressbar=False, compute_convergence_checks=False)
     measured = time.perf_counter() - start
     naive = measured * len(counties) / n_counties
     return {"name": "radon separate regressions, 85 counties", "course_seconds": course_seconds, "naive_seconds": naive,
@@ -173,10 +173,11 @@ def confound_study(n_naive: int = 4) -> dict:
 
     from rethinking_utils import compile_model, sample_compiled
 
-    ns = chapter_namespace("random_confounds", USES["confound_study"].names)
+    uses = USES["confound_study"]
+    ns = chapter_namespace(uses.chapter, uses.names)
     models, target_accept = ns["MODELS"], ns["TARGET_ACCEPT"]
-    settings = chapter_constant("random_confounds", "STUDY")
-    n_sets = chapter_constant("random_confounds", "N_REPLICATES")
+    settings = chapter_constant(uses.chapter, "STUDY")
+    n_sets = chapter_constant(uses.chapter, "N_REPLICATES")
     sims = [ns["simulate"](seed) for seed in _seeds(n_sets)]
     fit_seeds = [_seeds(n_sets * len(models))[r * len(models):(r + 1) * len(models)] for r in range(n_sets)]
     data_names = {name: {v.name for v in model.data_vars} for name, model in models.items()}
@@ -212,7 +213,7 @@ def confound_study(n_naive: int = 4) -> dict:
 BASELINES = {"frog_grid": frog_grid, "radon_loop": radon_loop, "confound_study": confound_study}
 USES = {
     "frog_grid": Uses("multilevel_models", ("fixed_sigma_model",)),
-    "radon_loop": Uses("radon", ("separate", "radon"), ("TARGET_ACCEPT_SEPARATE",)),
+    "radon_loop": Uses("radon", ("separate", "radon")),
     "confound_study": Uses("random_confounds", ("MODELS", "TARGET_ACCEPT", "simulate", "model_data"),
                            ("STUDY", "N_REPLICATES")),
 }
