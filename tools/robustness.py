@@ -106,24 +106,34 @@ def chapter_name(path: Path) -> str:
     return path.stem
 
 
-def find_chapters(names: list[str] | None, root: Path | None = None) -> list[Path]:
-    """The chapters to run: those of _toc.yml's numbered parts (tools.course.chapters), or those ``names`` picks.
-
-    ``names`` are stems (``radon``) or paths (``book/radon.md``). A name that is not a chapter, or a chapter that
-    does not call start_chapter(default_seed=...) (COURSE_SEED would not reach it), raises UsageError.
+def seeded_pages(root: Path | None = None) -> list[Path]:
+    """The pages make robustness runs, in toc order: every notebook page of _toc.yml that calls start_chapter, and
+    every chapter (a page of a numbered part), whether or not it calls it (find_chapters refuses those that do not).
     """
     from tools.course import chapters as toc_chapters
+    from tools.course import notebook_pages
 
     root = root or ROOT
-    pages = toc_chapters(root)
+    chapters = set(toc_chapters(root))
+    return [p for p in notebook_pages(root) if p in chapters or default_seed(read_notebook(p)) is not None]
+
+
+def find_chapters(names: list[str] | None, root: Path | None = None) -> list[Path]:
+    """The pages to run: every chapter of _toc.yml and every other toc notebook that calls start_chapter (e.g. the
+    "use it in your own notebook" page), or those ``names`` picks.
+
+    ``names`` are stems (``radon``) or paths (``book/radon.md``). A name that is not such a page, or a chapter that
+    does not call start_chapter(default_seed=...) (COURSE_SEED would not reach it), raises UsageError.
+    """
+    pages = seeded_pages(root)
     if names:
         by_name = {chapter_name(p): p for p in pages}
         chosen = []
         for name in names:
             stem = Path(name).stem
             if stem not in by_name:
-                raise UsageError(f"CHAPTERS entry {name!r} is not a chapter of _toc.yml; chapters: "
-                                 + " ".join(by_name))
+                raise UsageError(f"CHAPTERS entry {name!r} is not a chapter of _toc.yml (nor a toc notebook that "
+                                 f"calls start_chapter); these are: " + " ".join(by_name))
             if by_name[stem] not in chosen:
                 chosen.append(by_name[stem])
         pages = chosen
@@ -465,9 +475,7 @@ def render_page(root: Path | None = None, results: dict | None = None) -> str:
     root = root or ROOT
     data = results if results is not None else load_results(root / "robustness" / "results.json")
     blocks = []
-    from tools.course import chapters as toc_chapters
-
-    for path in toc_chapters(root):
+    for path in seeded_pages(root):
         notebook = read_notebook(path)
         title = next((line[2:].strip() for cell in notebook.cells if cell.cell_type == "markdown"
                       for line in cell.source.splitlines() if line.startswith("# ")), chapter_name(path))
