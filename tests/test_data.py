@@ -28,7 +28,7 @@ def test_registry_lists_every_file_and_every_field():
     for name, entry in REGISTRY.items():
         assert set(entry) == FIELDS, (name, set(entry) ^ FIELDS)
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]), name
-        assert entry["description"] and "\n" not in entry["description"] and len(entry["description"]) <= 110, name
+        assert entry["description"] and "\n" not in entry["description"] and len(entry["description"]) <= 60, name
         assert set(entry["columns"].values()) <= {"int64", "float64", "str"}, name
 
 
