@@ -34,9 +34,13 @@ print("hello")
 
 @pytest.fixture
 def copy(tmp_path):
-    """The files that define the course's structure: _toc.yml, and book/ (the pages)."""
+    """The files that define the course's structure: _toc.yml and the pages it lists (a page being written next to
+    them, not yet in the toc, is left out: these tests are about the copy's structure, not the working tree's)."""
     shutil.copy(ROOT / "_toc.yml", tmp_path / "_toc.yml")
-    shutil.copytree(ROOT / "book", tmp_path / "book", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in course.toc_docnames():
+        source = course.source_file(ROOT, name)
+        (tmp_path / source.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, tmp_path / source.relative_to(ROOT))
     return tmp_path
 
 
