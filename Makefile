@@ -6,9 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean
+.PHONY: FORCE help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean
 
 help:
+	@echo "make setup  - create or update .venv only (idempotent); PYTHON=/path/to/python3.12 picks the interpreter,"
+	@echo "              and a different one than made .venv recreates it (also works with make book / make test)"
 	@echo "make book   - set up .venv and build the HTML book (executes every chapter) into _build/html"
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
@@ -20,8 +22,12 @@ help:
 	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml tools/setup-env.sh
+# PYTHON=/path/to/python3.12 names the interpreter of .venv: given, the set-up runs even when nothing else changed,
+# and recreates .venv when it was made with another interpreter (tools/setup-env.sh records which one made it).
+$(STAMP): requirements.txt pyproject.toml tools/setup-env.sh $(if $(PYTHON),FORCE)
 	@bash tools/setup-env.sh
+
+FORCE:
 
 setup: $(STAMP)
 
