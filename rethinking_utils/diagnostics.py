@@ -269,6 +269,8 @@ def sampling_report(
 
     Raises
     ------
+    ImportError
+        If ArviZ is not installed (the message says what to install).
     ValueError
         If a group, the ``diverging`` flag or the ``chain``/``draw`` dimensions are missing, ``var_names``
         names variables not in the posterior, or a limit is out of range.
@@ -281,8 +283,13 @@ def sampling_report(
     >>> report.ok, report.divergences  # doctest: +SKIP
     (True, 0)
     """
-    import arviz as az
-    import xarray as xr
+    try:
+        import arviz as az
+        import xarray as xr
+    except ImportError as err:
+        raise ImportError(
+            "sampling_report() needs ArviZ, which is not installed: pip install 'rethinking-utils[diagnostics]'"
+        ) from err
 
     if isinstance(rhat_limit, bool) or not (isinstance(rhat_limit, (int, float)) and rhat_limit >= 1):
         raise ValueError(f"rhat_limit must be a number >= 1, got {rhat_limit!r}")

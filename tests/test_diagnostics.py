@@ -109,6 +109,7 @@ def test_real_samplers(sampler):
 # --- issue 13: never "No problems found" for a broken posterior -----------------------------------------------
 
 import re  # noqa: E402
+import sys  # noqa: E402
 
 import xarray as xr  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
@@ -250,3 +251,10 @@ def test_a_report_is_ok_only_if_every_draw_is_finite_and_every_check_passed(chai
     text = str(report)
     assert ("No problems found" in text) == report.ok
     assert not re.search(r"\bnan\b", text)
+
+
+def test_missing_arviz_says_what_to_install(monkeypatch):
+    fit = made_posterior()
+    monkeypatch.setitem(sys.modules, "arviz", None)
+    with pytest.raises(ImportError, match=r"pip install 'rethinking-utils\[diagnostics\]'"):
+        sampling_report(fit)
