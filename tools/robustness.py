@@ -435,7 +435,8 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
     dates = sorted(r["date"][:10] for r in all_runs.values())
     default = entry.get("default_seed")
     lines = [heading, ""]
-    seeds = ", ".join(f"{s}" + (" (default)" if s == default else "") for s in sorted(all_runs))
+    order = sorted(all_runs, key=lambda s: (s != default, s))
+    seeds = ", ".join(f"{s}" + (" (default)" if s == default else "") for s in order)
     when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
     lines.append(f"{len(runs)} seeds ran to the end ({seeds}), {when}; {_versions_text(all_runs)}. "
                  f"Code hash `{entry.get('code_hash')}`.")
@@ -449,14 +450,20 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
         lines.append("")
     claims = summary["claims"]
     if claims:
-        held = sum(not c["failed_seeds"] for c in claims.values())
-        lines += [f"Claims: {held} of {len(claims)} held at every seed.", "",
-                  "| claim | held | failed at seeds (first failure's numbers) |", "|---|---|---|"]
-        for key, claim in claims.items():
-            failed = claim["failed_seeds"]
-            note = (", ".join(map(str, failed)) + f" ({_cell(claim['details'][failed[0]])})") if failed else ""
-            lines.append(f"| `{key}` | {claim['passed']} of {claim['runs']} | {note} |")
-        lines.append("")
+        held = [key for key, c in claims.items() if not c["failed_seeds"]]
+        failing = {key: c for key, c in claims.items() if c["failed_seeds"]}
+        lines += [f"Claims: {len(held)} of {len(claims)} held at every seed"
+                  + (f"; {len(failing)} failed at some seed:" if failing else "."), ""]
+        if failing:
+            lines += ["| claim | held at | failed at seeds (the first failure's numbers) |", "|---|---|---|"]
+            for key, claim in failing.items():
+                failed = claim["failed_seeds"]
+                note = ", ".join(map(str, failed)) + f" ({_cell(claim['details'][failed[0]])})"
+                lines.append(f"| `{key}` | {claim['passed']} of {claim['runs']} | {note} |")
+            lines.append("")
+        if held:
+            lines += [("Held at every seed: " if failing else "They are: ")
+                      + ", ".join(f"`{key}`" for key in held) + ".", ""]
     numbers = summary["numbers"]
     if numbers:
         lines += ["| glued number | default seed | median | range over the seeds |", "|---|---|---|---|"]

@@ -121,6 +121,7 @@ def test_summary_and_page(entry):
                                              "details": {23: "mean=1.2"}}
     assert set(summary["crashed"]) == {37} and "seconds" not in summary["numbers"]
     page = robustness.render_chapter("tiny", entry, "abc", "Tiny")
+    assert "Claims: 0 of 1 held at every seed; 1 failed at some seed:" in page
     assert "| `positive` | 2 of 3 | 23 (mean=1.2) |" in page
     assert "| `mean` | 1 | 1 | 0.8 to 1.2 |" in page
     assert "Seed 37 **crashed**: ValueError in cell 2: bad" in page
