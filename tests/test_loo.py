@@ -41,3 +41,25 @@ def test_bad_input(fit):
         with_log_likelihood(idata, np.zeros((4, 500, 6)), obs_coords=["a", "b", "c"])
     with pytest.raises(ValueError, match="posterior"):
         with_log_likelihood({}, np.zeros((1, 1, 1)))
+
+
+# --- issue 13 ---------------------------------------------------------------------------------------------------
+
+import sys  # noqa: E402
+
+
+def test_var_name_obs_with_the_default_obs_dim(fit):
+    """The test suite's own models call their variable "obs": the default observation dim must not clash."""
+    _, idata = fit
+    out = with_log_likelihood(idata, np.zeros((4, 500, 6)), var_name="obs")
+    assert out["log_likelihood"]["obs"].shape == (4, 500, 6)
+    assert "obs" not in out["log_likelihood"]["obs"].dims[2:]
+    with pytest.raises(ValueError, match="var_name and obs_dim must differ"):
+        with_log_likelihood(idata, np.zeros((4, 500, 6)), var_name="tank", obs_dim="tank")
+
+
+def test_missing_xarray_says_what_to_install(fit, monkeypatch):
+    _, idata = fit
+    monkeypatch.setitem(sys.modules, "xarray", None)
+    with pytest.raises(ImportError, match=r"pip install 'rethinking-utils\[sampling\]'"):
+        with_log_likelihood(idata, np.zeros((4, 500, 6)))

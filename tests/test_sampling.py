@@ -52,3 +52,91 @@ def test_bad_input(compiled):
         sample_compiled(compiled, random_seed=1, target_accept=1.2)
     with pytest.raises(ValueError, match=r"could not set data \['nope'\]"):
         sample_compiled(compiled, random_seed=1, data={"nope": 1.0})
+
+
+# --- issue 13: seeds, settings and data checked at the door ---------------------------------------------------
+
+import sys  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def regression():
+    """x and y must have the same length: the likelihood is y ~ Normal(b * x, 1) with shape x.shape."""
+    with pm.Model() as model:
+        x = pm.Data("x", np.array([1.0, 2.0, 3.0]))
+        y = pm.Data("y", np.array([0.5, 1.5, 1.0]))
+        b = pm.Normal("b", 0, 1)
+        pm.Normal("obs", b * x, 1.0, observed=y, shape=x.shape)
+    return compile_model(model)
+
+
+@pytest.mark.parametrize("seed", [np.int64(5), np.uint32(5), 2**64 - 1, 0])
+def test_numpy_and_large_integer_seeds_are_seeds(compiled, seed):
+    idata = sample_compiled(compiled, random_seed=seed, draws=20, tune=20, chains=2)
+    assert idata.posterior["mu"].shape == (2, 20)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**64, 2**70])
+def test_seed_out_of_range_says_the_range(compiled, seed):
+    with pytest.raises(ValueError, match=r"random_seed must be an integer in \[0, 2\*\*64 - 1\]"):
+        sample_compiled(compiled, random_seed=seed)
+
+
+@pytest.mark.parametrize("seed", [1.0, "1", True, None])
+def test_seed_of_wrong_type(compiled, seed):
+    with pytest.raises(TypeError, match="random_seed must be an integer"):
+        sample_compiled(compiled, random_seed=seed)
+
+
+@pytest.mark.parametrize("value", ["0.9", None, [0.9]])
+def test_target_accept_of_wrong_type(compiled, value):
+    with pytest.raises(TypeError, match=r"target_accept must be a number in \(0, 1\)"):
+        sample_compiled(compiled, random_seed=1, target_accept=value)
+
+
+def test_unknown_data_name_lists_the_models_data(compiled):
+    with pytest.raises(ValueError, match=r"'nope'.*the model's pm.Data are \['prior_sd', 'y'\]"):
+        sample_compiled(compiled, random_seed=1, data={"nope": 1.0})
+
+
+def test_data_of_the_wrong_length_is_named_before_sampling(regression):
+    with pytest.raises(ValueError, match=r"do not fit the model.*'y' \(shape \(5,\)\).*x: \(3,\), y: \(5,\)"):
+        sample_compiled(regression, random_seed=1, data={"y": np.zeros(5)})
+    idata = sample_compiled(regression, random_seed=1, draws=50, tune=50, data={"x": np.ones(5), "y": np.zeros(5)})
+    assert idata.posterior["b"].shape == (4, 50)  # both changed together: fine
+
+
+def test_data_of_the_wrong_rank(regression):
+    with pytest.raises(ValueError, match=r"'y' must have 1 dimension\(s\).*got shape \(1, 3\)"):
+        sample_compiled(regression, random_seed=1, data={"y": [[0.5, 1.5, 1.0]]})
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_data_with_nan_or_inf_is_named(regression, bad):
+    with pytest.raises(ValueError, match=r"'y' holds 1 non-finite value"):
+        sample_compiled(regression, random_seed=1, data={"y": [0.5, bad, 1.0]})
+
+
+def test_data_not_numbers(regression):
+    with pytest.raises(TypeError, match=r"'y' must be numbers"):
+        sample_compiled(regression, random_seed=1, data={"y": ["a", "b", "c"]})
+
+
+def test_missing_samplers_say_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nutpie", None)  # import nutpie now raises ImportError
+    with pytest.raises(ImportError, match=r"pip install 'rethinking-utils\[sampling\]'"):
+        compile_model(pm.Model())
+    with pytest.raises(ImportError, match=r"rethinking-utils\[sampling\]"):
+        sample_compiled(object(), random_seed=1)
+
+
+def test_the_sampling_extra_declares_what_the_messages_name():
+    import tomllib
+    from pathlib import Path
+
+    extras = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    names = {req.split(">")[0].split("=")[0].split("<")[0].strip() for req in extras["sampling"]}
+    assert {"pymc", "nutpie", "arviz"} <= names
+    assert "arviz" in extras["diagnostics"][0]
