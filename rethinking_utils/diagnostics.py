@@ -11,6 +11,7 @@ and a single chain (no R-hat) are problems, never silently skipped.
 from __future__ import annotations
 
 import math
+import textwrap
 import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -171,9 +172,24 @@ class SamplingReport:
             lines += [f"  - {p}" for p in problems]
         else:
             lines.append("No problems found: every draw finite, no divergences, R-hat and ESS within limits.")
-        return "\n".join(lines)
+        return "\n".join(_fill(line) for line in lines)
 
     __repr__ = __str__
+
+
+#: Width of the printed report: it fits the code column of the course's book and a narrow notebook.
+REPORT_WIDTH = 78
+
+
+def _fill(line: str) -> str:
+    """Wrap one report line at REPORT_WIDTH, continuing under its own text ("  - " items indent by 4)."""
+    if len(line) <= REPORT_WIDTH:
+        return line
+    indent = len(line) - len(line.lstrip(" "))
+    follow = " " * (indent + 2)
+    return textwrap.fill(
+        line, width=REPORT_WIDTH, subsequent_indent=follow, break_long_words=True, break_on_hyphens=False
+    )
 
 
 def _plural(n: int, word: str) -> str:

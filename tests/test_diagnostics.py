@@ -258,3 +258,16 @@ def test_missing_arviz_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "arviz", None)
     with pytest.raises(ImportError, match=r"pip install 'rethinking-utils\[diagnostics\]'"):
         sampling_report(fit)
+
+
+def test_report_lines_fit_the_books_column():
+    """Every printed line, problems included, fits the book's 78-character code column."""
+    from rethinking_utils.diagnostics import REPORT_WIDTH
+
+    posterior = {"a_very_long_name_of_a_county_offset": RNG.normal(size=(4, 500, 3)) + [[[4]], [[0]], [[0]], [[0]]]}
+    diverging = np.zeros((4, 500), dtype=bool)
+    diverging[1, :7] = True
+    idata = az.from_dict({"posterior": posterior, "sample_stats": {"diverging": diverging}})
+    text = str(sampling_report(idata))
+    assert "What is wrong" in text and "divergent" in text
+    assert max(len(line) for line in text.splitlines()) <= REPORT_WIDTH
