@@ -5,6 +5,7 @@ sampling and a sampler health report. Importing it is quick: pymc, pytensor and 
 imported only inside the functions that need them.
 """
 
+from rethinking_utils.book import Chapter, check_claim, course_seed, glue_number, glue_time, read_ledger, start_chapter
 from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
 from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
@@ -16,6 +17,13 @@ from rethinking_utils.stats import center, invlogit, logit, standardize
 __version__ = "0.1.0"
 
 __all__ = [
+    "Chapter",
+    "check_claim",
+    "course_seed",
+    "glue_number",
+    "glue_time",
+    "read_ledger",
+    "start_chapter",
     "GraphvizNotFoundError",
     "SamplingReport",
     "center",
