@@ -6,8 +6,8 @@ parts, as ``tools.course`` lists them; each calls ``start_chapter(default_seed=.
 number (``glue_number``, ``glue_time``) is written to a ledger and a failed claim does not stop the chapter.
 
 The results are merged, per chapter, into the committed file ``robustness/results.json``, keyed by a hash of the
-chapter's code cells only (editing prose keeps them valid; editing code makes them stale). Each run records its
-date, wall time, library versions, its ledger, and - when the chapter raised - the error. A run of a
+chapter's code cells only (editing prose, comments or layout keeps them valid; editing code makes them stale).
+Each run records its date, wall time, library versions, its ledger, and - when the chapter raised - the error. A run of a
 (code hash, seed) that is already in the results (or in the local cache ``_build/robustness/``) is reused, so a
 re-run only executes what is missing; runs that crashed are retried.
 
@@ -30,6 +30,7 @@ recorded anyway); 2 for bad input (a bad SEEDS or CHAPTERS entry), before anythi
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
 import contextlib
 import datetime as dt
@@ -84,9 +85,20 @@ def code_cells(notebook) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
+def normalized_code(source: str) -> str:
+    """A code cell as Python reads it: parsed and unparsed, so that layout (``make format``), comments and a
+    trailing ``;`` that only hides a cell's display do not count - they cannot change what the chapter computes.
+    A cell Python cannot parse (an IPython magic) counts as its text."""
+    try:
+        return ast.unparse(ast.parse(source))
+    except SyntaxError:
+        return source.rstrip()
+
+
 def code_hash(notebook) -> str:
-    """A hash of the chapter's code cells (their source, in order); prose and cell metadata do not count."""
-    payload = json.dumps([source.rstrip() for source in code_cells(notebook)]).encode("utf-8")
+    """A hash of the chapter's code cells (their normalized code, in order); prose, cell metadata, comments and
+    layout do not count."""
+    payload = json.dumps([normalized_code(source) for source in code_cells(notebook)]).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()[:16]
 
 

@@ -92,6 +92,18 @@ def test_the_code_hash_ignores_prose_and_finds_the_default_seed():
     assert robustness.code_hash(notebook(CHAPTER.replace("size=50", "size=51"))) != robustness.code_hash(base)
 
 
+def test_the_code_hash_ignores_layout_comments_and_a_display_semicolon():
+    # What cannot change a computed number keeps the results valid: make format's layout, a comment, and the `;`
+    # that stops a plotting cell from printing its last value (e.g. Text(...) after fig.suptitle).
+    base = robustness.code_hash(notebook())
+    same = CHAPTER.replace("x.mean())\ncheck", "x.mean());  # the mean\ncheck").replace(
+        "rng.normal(size=50)", "rng.normal(\n    size=50\n)"
+    )
+    assert same != CHAPTER
+    assert robustness.code_hash(notebook(same)) == base
+    assert robustness.code_hash(notebook(CHAPTER.replace('"tiny_mean"', '"tiny_means"'))) != base
+
+
 def test_band_is_the_range_widened_by_half_its_width():
     assert robustness.band([1.0, 2.0, 3.0]) == pytest.approx((0.0, 4.0), abs=1e-5)
     lo, hi = robustness.band([48, 48])
