@@ -2,7 +2,8 @@
 
 ``make format`` (``python -m tools.code_format [FILES]``) formats the code cells of every notebook page of the toc
 (or the given files) with black at ``line-length`` from pyproject.toml's ``[tool.black]`` (78: what the rendered
-code column shows at 1280 px), exactly as ``jupytext --pipe "black -q -l 78 -" FILE`` does.
+code column shows at 1280 px), cell by cell in black's notebook mode (as ``black`` formats an ``.ipynb``): a trailing
+``;`` that keeps a plotting cell from displaying its last value (``Text(...)``) stays, as do IPython magics.
 ``python -m tools.code_format --check`` changes nothing and lists what is wrong; the test suite runs the same check
 (tests/tooling/test_code_format.py): a cell black would change, and any code line - comments and strings too, which
 black does not wrap - wider than the column, with its line number in the .md file.
@@ -11,10 +12,7 @@ black does not wrap - wider than the column, with its line number in the .md fil
 from __future__ import annotations
 
 import argparse
-import copy
 import re
-import shutil
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -35,9 +33,14 @@ def line_length(root: Path = ROOT) -> int:
     return int(config["tool"]["black"]["line-length"])
 
 
-def black_command(width: int) -> str:
-    black = Path(sys.executable).parent / "black"
-    return f"{black if black.exists() else shutil.which('black') or 'black'} -q -l {width} -"
+def black_cell(source: str, width: int) -> str:
+    """One code cell as black formats it in a notebook (it keeps a trailing ``;`` and leaves magics alone)."""
+    import black
+
+    try:
+        return black.format_cell(source, fast=False, mode=black.Mode(line_length=width, is_ipynb=True))
+    except black.NothingChanged:
+        return source
 
 
 def code_lines(path: Path) -> list[tuple[int, int, str]]:
@@ -69,17 +72,11 @@ def code_lines(path: Path) -> list[tuple[int, int, str]]:
 def unformatted_cells(path: Path, width: int) -> list[str]:
     """Code cells that `make format` would change: 'cell N (first line)'."""
     import jupytext
-    from jupytext.cli import pipe_notebook
 
-    notebook = jupytext.read(path)
-    formatted = pipe_notebook(copy.deepcopy(notebook), black_command(width), fmt="py:percent", quiet=True)
-    before = [c.source for c in notebook.cells if c.cell_type == "code"]
-    after = [c.source for c in formatted.cells if c.cell_type == "code"]
-    if len(before) != len(after):
-        return [f"black changed the number of code cells ({len(before)} -> {len(after)})"]
+    sources = [c.source for c in jupytext.read(path).cells if c.cell_type == "code"]
     changed = []
-    for number, (old, new) in enumerate(zip(before, after), start=1):
-        if old.rstrip() != new.rstrip():
+    for number, old in enumerate(sources, start=1):
+        if old.rstrip() != black_cell(old, width).rstrip():
             first = next((line.strip() for line in old.splitlines() if line.strip()), "")
             changed.append(f"cell {number} ({first[:60]!r})")
     return changed
@@ -104,6 +101,25 @@ def pages(root: Path = ROOT) -> list[Path]:
     return notebook_pages(root)
 
 
+def format_page(path: Path, width: int) -> None:
+    """Black every code cell of a MyST notebook in place; the page is rewritten only when a cell changed."""
+    import jupytext
+
+    before = path.read_text(encoding="utf-8")
+    notebook = jupytext.reads(before, fmt="md:myst")
+    changed = False
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            new = black_cell(cell.source, width).rstrip("\n")
+            changed |= new != cell.source.rstrip("\n")
+            cell.source = new
+    if changed:
+        # jupytext rewrites the front matter (it stamps its version and drops keys it does not know, such as
+        # mystnb): keep the page's own.
+        after = jupytext.writes(notebook, fmt="md:myst")
+        path.write_text(FRONT_MATTER.sub(lambda _: front_matter(before), after, count=1), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="notebook .md files (default: every notebook page)")
@@ -112,14 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     width = line_length()
     files = [f.resolve() for f in args.files] or pages()
     if not args.check:
-        jupytext = Path(sys.executable).parent / "jupytext"
         for path in files:
-            before = path.read_text(encoding="utf-8")
-            subprocess.run([str(jupytext), "--quiet", "--pipe", black_command(width), str(path)], check=True)
-            # jupytext rewrites the front matter (it stamps its version and drops keys it does not know, such as
-            # mystnb): keep the page's own.
-            path.write_text(FRONT_MATTER.sub(lambda _: front_matter(before), path.read_text(encoding="utf-8"),
-                                             count=1), encoding="utf-8")
+            format_page(path, width)
     found = [problem for path in files for problem in problems(path, width)]
     for problem in found:
         print(problem)

@@ -67,3 +67,14 @@ def test_make_format_formats_and_keeps_the_front_matter(tmp_path):
     after = page.read_text(encoding="utf-8")
     assert "y = dict(a=1)" in after and WIDE in after
     assert code_format.front_matter(after) == code_format.front_matter(text)  # jupytext would drop mystnb
+
+
+def test_a_trailing_semicolon_that_hides_a_display_is_kept(tmp_path):
+    # A plotting cell ends in `;` so that the page does not show Text(...) under the figure: black in notebook mode
+    # keeps it, and a page formatted that way passes the check.
+    page = tmp_path / "page.md"
+    page.write_text(PAGE.replace("y = dict(a = 1)", "fig.suptitle( 'A title' );"), encoding="utf-8")
+    assert any("cell 2" in p for p in code_format.problems(page))
+    code_format.format_page(page, 78)
+    assert 'fig.suptitle("A title");' in page.read_text(encoding="utf-8")
+    assert not [p for p in code_format.problems(page) if "cell 2" in p]
