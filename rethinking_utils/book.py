@@ -263,7 +263,9 @@ def check_claim(key: str, holds: object, detail: str = "") -> bool:
 
     Examples
     --------
-    >>> check_claim("sigma-positive", sigma_mean > 0, f"sigma={sigma_mean:.2f}")  # doctest: +SKIP
+    >>> check_claim(  # doctest: +SKIP
+    ...     "sigma-positive", sigma_mean > 0, f"sigma={sigma_mean:.2f}"
+    ... )
     True
     """
     if not isinstance(key, str) or not key:

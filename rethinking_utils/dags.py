@@ -179,7 +179,10 @@ def draw_causal_graph(
 
     Examples
     --------
-    >>> dag = draw_causal_graph([("G", "X"), ("G", "Y"), ("X", "Y")], node_props={"G": {"style": "dashed"}})
+    >>> dag = draw_causal_graph(
+    ...     [("G", "X"), ("G", "Y"), ("X", "Y")],
+    ...     node_props={"G": {"style": "dashed"}},
+    ... )
     >>> type(dag).__name__
     'Digraph'
     """

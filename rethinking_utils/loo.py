@@ -60,7 +60,10 @@ def with_log_likelihood(
     Examples
     --------
     >>> loglik = stats.binom.logpdf(S, N, p_draws)  # doctest: +SKIP
-    >>> az.loo(with_log_likelihood(idata, loglik, var_name="S", obs_dim="tank"))  # doctest: +SKIP
+    >>> idata = with_log_likelihood(  # doctest: +SKIP
+    ...     idata, loglik, var_name="S", obs_dim="tank"
+    ... )
+    >>> az.loo(idata)  # doctest: +SKIP
     """
     try:
         import xarray as xr

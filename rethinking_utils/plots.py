@@ -324,6 +324,9 @@ def plot_x_errorbar(
 
     Examples
     --------
-    >>> plot_x_errorbar(means, np.arange(len(means)), lower=eti_low, upper=eti_high, ax=ax)  # doctest: +SKIP
+    >>> rows = np.arange(len(means))  # doctest: +SKIP
+    >>> plot_x_errorbar(  # doctest: +SKIP
+    ...     means, rows, lower=eti_low, upper=eti_high, ax=ax
+    ... )
     """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=False, **kwargs)

@@ -212,7 +212,9 @@ def sample_compiled(
 
     Examples
     --------
-    >>> idata = sample_compiled(compiled, random_seed=1, data={"y": new_values})  # doctest: +SKIP
+    >>> idata = sample_compiled(  # doctest: +SKIP
+    ...     compiled, random_seed=1, data={"y": new_values}
+    ... )
     >>> sampling_report(idata).ok  # doctest: +SKIP
     True
     """
