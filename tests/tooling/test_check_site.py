@@ -99,12 +99,12 @@ def test_the_browser_check_fails_on_a_too_wide_code_block(tmp_path, capsys):
     line = "too_wide = " + "x" * 80
     (html / "book" / "wide.html").write_text(PAGE.format(line=line))
     args = ["--root", str(tmp_path), "--html", str(html), "--no-screenshots"]
-    assert check_site.main(args) == 0  # by default a wide block is listed as a warning ...
-    assert "WARNING: 1 blocks wider than their column" in capsys.readouterr().out
-    assert check_site.main([*args, "--overflow", "fail"]) == 1  # ... and fails its page when asked
+    assert check_site.main(args) == 1  # by default a wide block fails its page ...
     out = capsys.readouterr().out
+    assert check_site.main([*args, "--overflow", "warn"]) == 0  # ... and is only listed when asked
+    assert "WARNING: 1 blocks wider than their column" in capsys.readouterr().out
     assert "FAIL book/wide" in out and "code overflows its column" in out and repr(line[:80]) in out
     assert "fits = 1" not in out and re.search(r"code column (39|40) characters", out)
 
     (html / "book" / "wide.html").write_text(PAGE.format(line="short = 1"))
-    assert check_site.main([*args, "--overflow", "fail"]) == 0
+    assert check_site.main(args) == 0
