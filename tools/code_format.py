@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tokenize
 import tomllib
 from pathlib import Path
 
@@ -33,7 +34,11 @@ def line_length(root: Path = ROOT) -> int:
     return int(config["tool"]["black"]["line-length"])
 
 
-def black_cell(source: str, width: int) -> str:
+class UnparsableCell(Exception):
+    """A code cell black cannot parse; the message names the page and the cell."""
+
+
+def black_cell(source: str, width: int, where: str = "a code cell") -> str:
     """One code cell as black formats it in a notebook (it keeps a trailing ``;`` and leaves magics alone)."""
     import black
 
@@ -41,6 +46,8 @@ def black_cell(source: str, width: int) -> str:
         return black.format_cell(source, fast=False, mode=black.Mode(line_length=width, is_ipynb=True))
     except black.NothingChanged:
         return source
+    except (black.InvalidInput, tokenize.TokenError) as error:  # black's parser, or its notebook-mode tokenizer
+        raise UnparsableCell(f"{where} is not valid Python, so black cannot format it ({error}); fix it") from None
 
 
 def code_lines(path: Path) -> list[tuple[int, int, str]]:
@@ -76,7 +83,7 @@ def unformatted_cells(path: Path, width: int) -> list[str]:
     sources = [c.source for c in jupytext.read(path).cells if c.cell_type == "code"]
     changed = []
     for number, old in enumerate(sources, start=1):
-        if old.rstrip() != black_cell(old, width).rstrip():
+        if old.rstrip() != black_cell(old, width, f"{path.name}: cell {number}").rstrip():
             first = next((line.strip() for line in old.splitlines() if line.strip()), "")
             changed.append(f"cell {number} ({first[:60]!r})")
     return changed
@@ -108,11 +115,11 @@ def format_page(path: Path, width: int) -> None:
     before = path.read_text(encoding="utf-8")
     notebook = jupytext.reads(before, fmt="md:myst")
     changed = False
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            new = black_cell(cell.source, width).rstrip("\n")
-            changed |= new != cell.source.rstrip("\n")
-            cell.source = new
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        new = black_cell(cell.source, width, f"{path.name}: cell {number}").rstrip("\n")
+        changed |= new != cell.source.rstrip("\n")
+        cell.source = new
     if changed:
         # jupytext rewrites the front matter (it stamps its version and drops keys it does not know, such as
         # mystnb): keep the page's own.
@@ -127,10 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     width = line_length()
     files = [f.resolve() for f in args.files] or pages()
-    if not args.check:
-        for path in files:
-            format_page(path, width)
-    found = [problem for path in files for problem in problems(path, width)]
+    try:
+        if not args.check:
+            for path in files:
+                format_page(path, width)
+        found = [problem for path in files for problem in problems(path, width)]
+    except UnparsableCell as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     for problem in found:
         print(problem)
     print(f"{len(files)} notebooks, {len(found)} problems" + (" left (lines to wrap by hand)" if found and not

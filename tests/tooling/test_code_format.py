@@ -78,3 +78,10 @@ def test_a_trailing_semicolon_that_hides_a_display_is_kept(tmp_path):
     code_format.format_page(page, 78)
     assert 'fig.suptitle("A title");' in page.read_text(encoding="utf-8")
     assert not [p for p in code_format.problems(page) if "cell 2" in p]
+
+
+def test_a_cell_black_cannot_parse_is_named(tmp_path, capsys):
+    page = tmp_path / "page.md"
+    page.write_text(PAGE.replace("y = dict(a = 1)", "y = dict(a = "), encoding="utf-8")
+    assert code_format.main([str(page), "--check"]) == 2
+    assert "page.md: cell 2 is not valid Python" in capsys.readouterr().err
