@@ -140,3 +140,24 @@ def test_the_sampling_extra_declares_what_the_messages_name():
     names = {req.split(">")[0].split("=")[0].split("<")[0].strip() for req in extras["sampling"]}
     assert {"pymc", "nutpie", "arviz"} <= names
     assert "arviz" in extras["diagnostics"][0]
+
+
+def test_the_start_point_function_is_not_compiled_as_c(monkeypatch):
+    """PyMC's FAST_COMPILE start-point function compiles scans with g++ (18 s cold for an LKJ prior)."""
+    import pymc.initial_point
+    import pytensor
+
+    seen = []
+    original = pymc.initial_point.make_initial_point_fn
+
+    def spy(**kwargs):
+        seen.append(pytensor.config.cxx)
+        return original(**kwargs)
+
+    monkeypatch.setattr(pymc.initial_point, "make_initial_point_fn", spy)
+    before = pytensor.config.cxx
+    with pm.Model() as model:
+        pm.LKJCholeskyCov("chol", n=2, eta=2.0, sd_dist=pm.HalfNormal.dist(1.0, shape=2))
+    compile_model(model)
+    assert seen and set(seen) == {""}  # every start-point function, without g++
+    assert pytensor.config.cxx == before  # the reader's setting is restored
