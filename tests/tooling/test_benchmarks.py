@@ -82,3 +82,23 @@ def test_every_baseline_finds_what_it_uses_in_its_chapter():
         assert not missing, f"{baseline}: book/{uses.chapter}.md no longer defines {missing}"
         for constant in uses.constants:
             chapter_constant(uses.chapter, constant)  # raises, naming the constant, when it is gone
+
+
+def test_cache_env_puts_every_compile_cache_under_the_folder(tmp_path):
+    """A cold run must not read ~/.pytensor: PyTensor's numba cache follows base_compiledir, not compiledir."""
+    import os
+    import subprocess
+    import sys
+
+    from benchmarks.execute import cache_env
+
+    code = (
+        "import pytensor, numba; from pytensor.link.numba import cache; "
+        "print(cache.NUMBA_CACHE_PATH); print(pytensor.config.compiledir); print(numba.config.CACHE_DIR)"
+    )
+    env = dict(os.environ) | cache_env(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    paths = out.stdout.split()
+    assert len(paths) == 3
+    for path in paths:
+        assert path.startswith(str(tmp_path)), f"{path} is outside the benchmark's cache folder {tmp_path}"
