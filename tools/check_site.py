@@ -17,7 +17,9 @@ Run after `make book` (or as `make check-site`). For each page that _toc.yml lis
   client width: a reader would have to scroll it sideways), named by the block's first line. Folded (hide-input)
   cells are opened for this. The code column's width in characters is reported;
 - the status page's execution table marks a chapter as failed, or the API page misses a name of
-  ``rethinking_utils.__all__``.
+  ``rethinking_utils.__all__``;
+- a page whose source has sphinx-exercise solutions shows a different number of solutions than it has exercises,
+  or a solution whose body is visible before a click or still hidden after one (solutions start folded).
 
 It saves a full-page screenshot of each page as _build/screenshots/<docname>.png. Chromium runs headless with its
 networking features off; set CHROMIUM and CHROMEDRIVER to use binaries other than those on PATH.
@@ -129,6 +131,21 @@ def overflow_problems(blocks: list[dict]) -> list[str]:
 
 
 # Problems a reader would see, found in the live page. Returns plain data for Python to judge.
+# Each solution of the page (sphinx-exercise's div.solution): is its body visible before and after a click on its
+# title (sphinx-togglebutton folds an .admonition.dropdown and opens it on a click)?
+SOLUTIONS_PROBE = r"""
+const visible = (el) => Array.from(el.children)
+  .filter((c) => !c.classList.contains("admonition-title"))
+  .some((c) => c.getClientRects().length > 0 && c.offsetHeight > 0);
+const solutions = Array.from(document.querySelectorAll("div.solution")).map((el) => {
+  const before = visible(el);
+  const title = el.querySelector(".admonition-title");
+  if (title) title.click();
+  return {id: el.id, before: before, after: visible(el)};
+});
+return {exercises: document.querySelectorAll("div.exercise").length, solutions: solutions};
+"""
+
 PAGE_PROBE = r"""
 const text = (el) => (el.innerText || el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 200);
 const errors = [];
@@ -333,6 +350,20 @@ def screenshot(driver, path: Path, width: int = 1280) -> tuple[int, int]:
 # One page.
 
 
+def solution_problems(probe: dict) -> list[str]:
+    """Problems of a page's exercises and solutions, from SOLUTIONS_PROBE's answer."""
+    solutions = probe["solutions"]
+    problems = []
+    if len(solutions) != probe["exercises"]:
+        problems.append(f"{probe['exercises']} exercises but {len(solutions)} solutions")
+    for solution in solutions:
+        if solution["before"]:
+            problems.append(f"solution {solution['id']} is open before a click: give it `:class: dropdown`")
+        elif not solution["after"]:
+            problems.append(f"solution {solution['id']} stays hidden after a click on its title")
+    return problems
+
+
 def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | None, api_names: list[str]) -> list[str]:
     page = html_dir / f"{docname}.html"
     source = source_file(root, docname)
@@ -396,6 +427,10 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
             problems.append(f"the API page documents no {missing}")
 
     notes = [f"{len(output_images)} output images", f"{graphs} Graphviz SVGs", f"{len(seen)} links"]
+    if source is not None and "{solution" in source.read_text(encoding="utf-8"):
+        folded = driver.execute_script(SOLUTIONS_PROBE)
+        problems += solution_problems(folded)
+        notes.append(f"{len(folded['solutions'])} solutions, folded until clicked")
     if math["math"]:
         notes.append(f"{math['math']} formulas" + (f" typeset by {math['engine']}" if math["engine"] else
                                                     " NOT typeset"))

@@ -108,3 +108,15 @@ def test_the_browser_check_fails_on_a_too_wide_code_block(tmp_path, capsys):
 
     (html / "book" / "wide.html").write_text(PAGE.format(line="short = 1"))
     assert check_site.main(args) == 0
+
+
+def test_solutions_must_start_folded_and_open_on_a_click():
+    folded = {"id": "solution-a", "before": False, "after": True}
+    assert check_site.solution_problems({"exercises": 1, "solutions": [folded]}) == []
+    open_ = {"id": "solution-b", "before": True, "after": True}
+    stuck = {"id": "solution-c", "before": False, "after": False}
+    assert check_site.solution_problems({"exercises": 3, "solutions": [folded, open_, stuck]}) == [
+        "solution solution-b is open before a click: give it `:class: dropdown`",
+        "solution solution-c stays hidden after a click on its title",
+    ]
+    assert check_site.solution_problems({"exercises": 2, "solutions": [folded]}) == ["2 exercises but 1 solutions"]
