@@ -49,7 +49,7 @@ check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) -m tools.check_binder
 
-# Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 15 minutes on 2 cores.
+# Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 35 minutes on 2 cores.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run_benchmarks
 
