@@ -378,6 +378,10 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
     problems += [f"math error ({math['engine']}): {error}" for error in math["errors"]]
     if math["math"] and not math["engine"]:
         problems.append(f"{math['math']} formulas are not typeset: the page's MathJax did not load (raw TeX)")
+    folded = None
+    if source is not None and "{solution" in source.read_text(encoding="utf-8"):
+        folded = driver.execute_script(SOLUTIONS_PROBE)  # opens every solution: the overflow probe measures them
+        problems += solution_problems(folded)
     layout = driver.execute_script(OVERFLOW_PROBE)
     overflows = overflow_problems(layout["blocks"])
     if OVERFLOW_MODE["mode"] == "fail":
@@ -427,9 +431,7 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
             problems.append(f"the API page documents no {missing}")
 
     notes = [f"{len(output_images)} output images", f"{graphs} Graphviz SVGs", f"{len(seen)} links"]
-    if source is not None and "{solution" in source.read_text(encoding="utf-8"):
-        folded = driver.execute_script(SOLUTIONS_PROBE)
-        problems += solution_problems(folded)
+    if folded is not None:
         notes.append(f"{len(folded['solutions'])} solutions, folded until clicked")
     if math["math"]:
         notes.append(f"{math['math']} formulas" + (f" typeset by {math['engine']}" if math["engine"] else
