@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: FORCE help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean
+.PHONY: FORCE help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean clean-caches
 
 help:
 	@echo "make setup  - create or update .venv only (idempotent); PYTHON=/path/to/python3.12 picks the interpreter,"
@@ -21,6 +21,8 @@ help:
 	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
 	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
+	@echo "make clean-caches - remove the compiled models (PyTensor's base_compiledir, ~/.pytensor unless"
+	@echo "              PYTENSOR_FLAGS moves it): the next run of each chapter is a cold one"
 
 # PYTHON=/path/to/python3.12 names the interpreter of .venv: given, the set-up runs even when nothing else changed,
 # and recreates .venv when it was made with another interpreter (tools/setup-env.sh records which one made it).
@@ -86,3 +88,8 @@ freeze: $(STAMP)
 
 clean:
 	rm -rf _build .pytest_cache
+
+# The compile caches (PyTensor's C modules and its numba cache) live where PyTensor says, shared by every project
+# that uses PyTensor: `make clean` leaves them, this removes them.
+clean-caches: $(STAMP)
+	@dir=$$($(PY) -c "import pytensor; print(pytensor.config.base_compiledir)") && echo "rm -rf $$dir" && rm -rf "$$dir"

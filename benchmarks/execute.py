@@ -72,10 +72,11 @@ def cache_env(cache_dir: Path) -> dict[str, str]:
     }
 
 
-def execute_chapter(path: Path, cache_dir: Path, label: str, timeout: int = 900) -> ChapterRun:
-    """Run every code cell of the chapter at `path` with compile caches under `cache_dir`."""
+def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int = 900) -> ChapterRun:
+    """Run every code cell of the chapter at `path` with compile caches under `cache_dir` (None: wherever this
+    process's environment puts them, as tools/prewarm.py wants)."""
     notebook = jupytext.read(path)
-    env = dict(os.environ) | cache_env(cache_dir)
+    env = dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
     env["MPLBACKEND"] = "Agg"
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     cell_seconds: list[tuple[int, float, str]] = []

@@ -37,6 +37,12 @@ from tools import check_site, course
 
 ROOT = course.ROOT
 CHECK_TAG = "remove-cell"
+PREWARM_DEFAULT = "multilevel_models"  # the chapter postBuild pre-warms here (COURSE_PREWARM overrides it)
+
+def cached_files(home: Path) -> int:
+    """How many compiled files (numba's .nbi/.nbc, PyTensor's C modules) the pre-warm left in ``home/.pytensor``."""
+    return sum(1 for f in (home / ".pytensor").rglob("*") if f.suffix in {".nbi", ".nbc", ".so"})
+
 
 WHAT_OPENED = """
 if (document.querySelector('.jp-NotebookPanel .jp-Cell')) return 'notebook';
@@ -194,10 +200,19 @@ def main(argv: list[str] | None = None) -> int:
             "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces"),
             "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            # Pre-warming every chapter would take as long as the book; one chapter proves the mechanism.
+            "COURSE_PREWARM": os.environ.get("COURSE_PREWARM", PREWARM_DEFAULT),
         }
+        env.pop("PYTENSOR_FLAGS", None)  # Binder sets none: the cache must land in the (throw-away) home
         post_build = subprocess.run([str(ROOT / "postBuild")], cwd=ROOT, env=env, check=True, capture_output=True,
                                     text=True)
         print(f"postBuild (in a fresh home): {post_build.stdout.strip()!r}")
+        if env["COURSE_PREWARM"] != "none":
+            cached = cached_files(home)
+            print(f"pre-warm left {cached} compiled file(s) in the home's .pytensor")
+            if not cached:
+                print("  FAIL: postBuild ran the pre-warm but left no compile cache in ~/.pytensor")
+                failures += 1
         port, token = free_port(), "check-binder"
         lab = start_lab(home, env, port, token)
         try:

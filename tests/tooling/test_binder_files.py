@@ -78,8 +78,10 @@ def test_post_build_makes_markdown_open_as_a_notebook(tmp_path):
         "HOME": str(tmp_path),
         "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "COURSE_PREWARM": "none",  # make check-binder runs the pre-warm; here only the settings
     }
-    subprocess.run([str(post_build)], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
+    result = subprocess.run([str(post_build)], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
+    assert "pre-warming 0 page(s)" in result.stdout
     overrides = json.loads((tmp_path / ".jupyter" / "labconfig" / "default_setting_overrides.json").read_text())
     viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["markdown"] == "Jupytext Notebook" and viewers["myst"] == "Jupytext Notebook"
@@ -118,3 +120,16 @@ def test_chapter_opens_through_jupytext_with_the_binder_kernel(docname):
     assert kernelspec.get("language") == "python", f"{path.name}: kernelspec language must be python"
     assert notebook.metadata["jupytext"]["text_representation"]["format_name"] == "myst"
     assert any(cell.cell_type == "code" for cell in notebook.cells), f"{path.name} has no code cell"
+
+
+def test_the_pre_warm_picks_chapters_by_name_and_refuses_unknown_ones():
+    """COURSE_PREWARM: all (the default), none, or chapter names in toc order; a typo is an error, not a no-op."""
+    from tools.prewarm import UsageError, pages_to_warm
+
+    chapters = course.chapters()
+    assert pages_to_warm(None) == chapters and pages_to_warm("all") == chapters
+    assert pages_to_warm("none") == []
+    last, first = chapters[-1].stem, chapters[0].stem
+    assert pages_to_warm(f"{last} {first}") == [chapters[0], chapters[-1]]
+    with pytest.raises(UsageError, match="radno.*not chapters of _toc.yml"):
+        pages_to_warm("radno")
