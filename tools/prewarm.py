@@ -2,10 +2,9 @@
 
 Binder's ``postBuild`` calls this while the image is built. What the chapters compile - PyTensor's C modules and
 its numba cache, both under ``pytensor.config.base_compiledir`` (``~/.pytensor`` unless ``PYTENSOR_FLAGS`` moves
-it) - is then part of the image, so a reader's first run of a chapter is a warm run (benchmarks/RESULTS.md measures
-both). Numba keys its cache by CPU
-as well: where the machine that runs the image has another CPU than the one that built it, the numba part is
-compiled again.
+it) - is then part of the image, so a reader's first run of a chapter is a warm run (benchmarks/RESULTS.md
+measures both). Numba keys its cache by CPU as well: where the machine that runs the image has another CPU than
+the one that built it, the numba part is compiled again.
 
 ``COURSE_PREWARM`` picks the pages: unset or ``all`` - every chapter of ``_toc.yml``; ``none`` - nothing; else
 chapter names (``multilevel_models radon``). A page that fails stops the build: an image whose chapters do not
