@@ -30,6 +30,23 @@ SAMPLING_EXTRA = "pip install 'rethinking-utils[sampling]' (PyMC, nutpie and Arv
 
 _MAX_SEED = 2**64 - 1  # nutpie's seed is an unsigned 64-bit integer
 
+#: When this environment variable names a file, every compile and every fit appends a JSON line to it
+#: (``{"event": "compile" | "sample", "seconds": ...}``): how `make bench` splits a chapter's time into compiling,
+#: sampling (the floor no sampler path can go below) and the rest.
+TIMING_LOG_ENV = "RETHINKING_UTILS_TIMING_LOG"
+
+
+def _log_timing(event: str, seconds: float, **info: object) -> None:
+    """Append one timing record to the file named by ``TIMING_LOG_ENV``, if it is set."""
+    import os
+
+    path = os.environ.get(TIMING_LOG_ENV)
+    if path:
+        import json
+
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"event": event, "seconds": seconds, **info}) + "\n")
+
 
 def _require(module: str, func: str) -> ModuleType:
     """Import a sampling library, or say which extra to install."""
@@ -87,8 +104,11 @@ def compile_model(model: pm.Model) -> CompiledPyMCModel:
     # prior has one) is compiled as C by g++: 18 s on a cold cache for the radon LKJ model. The function
     # runs once per chain, so without a C compiler it runs as Python, in 0.3 s to compile and the same
     # start points. The log density and its gradient are compiled by numba either way.
+    start = time.perf_counter()
     with pytensor.config.change_flags(cxx=""):
-        return nutpie.compile_pymc_model(model)
+        compiled = nutpie.compile_pymc_model(model)
+    _log_timing("compile", time.perf_counter() - start, n_dim=int(compiled.n_dim))
+    return compiled
 
 
 def _data_names(compiled: CompiledPyMCModel) -> dict[str, np.ndarray]:
@@ -261,4 +281,5 @@ def sample_compiled(
         progress_bar=False,
     )
     idata.attrs["sampling_seconds"] = time.perf_counter() - start
+    _log_timing("sample", idata.attrs["sampling_seconds"], draws=int(draws), tune=int(tune), chains=int(chains))
     return idata

@@ -1,5 +1,7 @@
 """compile_model / sample_compiled: one compilation, many fits with swapped data."""
 
+import json
+
 import numpy as np
 import pymc as pm
 import pytest
@@ -26,6 +28,25 @@ def test_swapping_data_changes_the_posterior_without_recompiling(compiled):
     assert float(narrow.posterior["mu"].std()) < 0.02
     assert narrow.attrs["sampling_seconds"] > 0
     assert sampling_report(narrow).divergences == 0
+
+
+def test_timing_log_records_every_compile_and_fit(tmp_path, monkeypatch):
+    """make bench splits a chapter's time by these records; unset, nothing is written anywhere."""
+    from rethinking_utils.sampling import TIMING_LOG_ENV
+
+    log = tmp_path / "timing.jsonl"
+    monkeypatch.setenv(TIMING_LOG_ENV, str(log))
+    with pm.Model() as model:
+        pm.Normal("mu", 0, 1)
+    fit = sample_compiled(compile_model(model), random_seed=5, draws=50, tune=50, chains=2)
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["event"] for r in records] == ["compile", "sample"]
+    assert records[0]["n_dim"] == 1 and records[0]["seconds"] > 0
+    assert records[1] == {"event": "sample", "seconds": fit.attrs["sampling_seconds"], "draws": 50, "tune": 50,
+                          "chains": 2}
+    monkeypatch.delenv(TIMING_LOG_ENV)
+    sample_compiled(compile_model(model), random_seed=5, draws=50, tune=50, chains=2)
+    assert len(log.read_text().splitlines()) == 2
 
 
 def test_new_data_may_change_shape(compiled):
