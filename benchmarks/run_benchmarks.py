@@ -77,6 +77,8 @@ def merge(old: dict, new: dict) -> dict:
     new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
     measured = {b["name"] for b in new["baselines"]}
     new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
+    if not new.get("samplers") and old.get("samplers"):
+        new["samplers"] = old["samplers"]
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
     new["merged"] = True
     return new
@@ -95,6 +97,8 @@ def main() -> None:
     parser.add_argument("--skip-chapters", action="store_true")
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--baselines", nargs="*", default=None, help="names of baselines to run (default: all)")
+    parser.add_argument("--skip-samplers", action="store_true", help="do not run the sampler paths side by side")
+    parser.add_argument("--sampler-repeats", type=int, default=3, help="warm runs per sampler path (minimum kept)")
     parser.add_argument("--merge", action="store_true",
                         help="keep the entries of an earlier results.json that this run does not measure")
     args = parser.parse_args()
@@ -109,6 +113,10 @@ def main() -> None:
         results["baselines"] = run_all(args.baselines)
     else:
         results["baselines"] = []
+    if not args.skip_samplers:
+        from benchmarks import samplers
+
+        results["samplers"] = samplers.run_all(repeats=args.sampler_repeats)
     results["benchmark_seconds"] = time.perf_counter() - started
     if args.merge and (HERE / "results.json").exists():
         results = merge(json.loads((HERE / "results.json").read_text()), results)

@@ -104,3 +104,33 @@ def test_cache_env_puts_every_compile_cache_under_the_folder(tmp_path):
     assert len(paths) == 3
     for path in paths:
         assert path.startswith(str(tmp_path)), f"{path} is outside the benchmark's cache folder {tmp_path}"
+
+
+def test_render_splits_chapters_into_compiling_sampling_and_the_rest():
+    run = chapter("radon", "cold", 100.0) | {"compile_seconds": 60.0, "sampling_seconds": 10.0, "models": 3, "fits": 5}
+    warm = chapter("radon", "warm", 50.0) | {"compile_seconds": 20.0, "sampling_seconds": 10.0, "models": 3, "fits": 5}
+    text = render(results([run, warm], []))
+    assert "| radon | cold | 100.0 | 3 | 60.0 | 5 | 10.0 | 30.0 | 10x |" in text
+    assert "| **all** | warm | **50.0** | | 20.0 | | **10.0** | 20.0 | 5x |" in text
+    assert "physical floor" not in render(results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)], []))
+
+
+def sampler_run(path, total, mean=1.0):
+    seconds = {"process": total, "to_first_draw": total / 2, "sampling": 1.0, "refit": 2.0}
+    return {"model": "reedfrogs", "path": path, "seconds": seconds, "peak_rss_mb": 500.0, "divergences": 0,
+            "min_ess_bulk": 1500.0, "estimates": {"sigma": [mean, 0.01]}}
+
+
+def test_render_sampler_paths_with_failures_and_agreement():
+    from benchmarks.samplers import agreement
+
+    ref, other = sampler_run("nutpie-numba", 20.0), sampler_run("numpyro", 12.0, mean=1.03)
+    assert abs(agreement(other, ref) - 0.03 / (2 * 0.01**2) ** 0.5) < 1e-9  # means 0.03 apart, MCSE 0.01 each
+    rows = [{"model": "reedfrogs", "path": "nutpie-numba", "cold": ref, "best_warm": ref, "agreement_z": 0.0},
+            {"model": "reedfrogs", "path": "numpyro", "cold": other, "best_warm": other,
+             "agreement_z": agreement(other, ref)},
+            {"model": "reedfrogs", "path": "blackjax", "cold": {"error": "TypeError: a | b"}}]
+    text = render(results([], []) | {"samplers": rows})
+    assert "| reedfrogs | nutpie-numba | 20.0 | 20.0 | 10.0 / 10.0 | 1.0 | 2.0 | 500 | 0 | 1500 | reference |" in text
+    assert "| reedfrogs | numpyro | 12.0 | 12.0 | 6.0 / 6.0 | 1.0 | 2.0 | 500 | 0 | 1500 | 2.1 |" in text
+    assert "| reedfrogs | blackjax | failed: TypeError: a / b |" in text
