@@ -77,8 +77,16 @@ def merge(old: dict, new: dict) -> dict:
     new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
     measured = {b["name"] for b in new["baselines"]}
     new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
-    if not new.get("samplers") and old.get("samplers"):
-        new["samplers"] = old["samplers"]
+    measured_paths = {(row["model"], row["path"]) for row in new.get("samplers", [])}
+    new["samplers"] = [row for row in old.get("samplers", []) if (row["model"], row["path"]) not in measured_paths] + \
+        new.get("samplers", [])
+    from benchmarks.samplers import MODELS, PATHS
+
+    def rank(row: dict) -> tuple[int, int]:
+        return (MODELS.index(row["model"]) if row["model"] in MODELS else len(MODELS),
+                PATHS.index(row["path"]) if row["path"] in PATHS else len(PATHS))
+
+    new["samplers"].sort(key=rank)
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
     new["merged"] = True
     return new
@@ -99,6 +107,8 @@ def main() -> None:
     parser.add_argument("--baselines", nargs="*", default=None, help="names of baselines to run (default: all)")
     parser.add_argument("--skip-samplers", action="store_true", help="do not run the sampler paths side by side")
     parser.add_argument("--sampler-repeats", type=int, default=3, help="warm runs per sampler path (minimum kept)")
+    parser.add_argument("--sampler-models", nargs="*", default=None, help="models for the sampler paths (default: all)")
+    parser.add_argument("--sampler-paths", nargs="*", default=None, help="sampler paths to run (default: all)")
     parser.add_argument("--merge", action="store_true",
                         help="keep the entries of an earlier results.json that this run does not measure")
     args = parser.parse_args()
@@ -116,7 +126,8 @@ def main() -> None:
     if not args.skip_samplers:
         from benchmarks import samplers
 
-        results["samplers"] = samplers.run_all(repeats=args.sampler_repeats)
+        results["samplers"] = samplers.run_all(args.sampler_models or samplers.MODELS, args.sampler_paths or samplers.PATHS,
+                                               repeats=args.sampler_repeats)
     results["benchmark_seconds"] = time.perf_counter() - started
     if args.merge and (HERE / "results.json").exists():
         results = merge(json.loads((HERE / "results.json").read_text()), results)

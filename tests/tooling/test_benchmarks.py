@@ -146,4 +146,13 @@ def test_sampler_models_swap_data_they_have():
         data = {var.name: var.get_value() for var in model.data_vars}
         assert new and set(new) <= set(data)
         assert all(value.shape == data[key].shape for key, value in new.items())
-        assert set(POPULATION[name]) <= {rv.name for rv in model.free_RVs}
+        assert set(POPULATION[name]) <= {v.name for v in [*model.free_RVs, *model.deterministics]}
+
+
+def test_merge_replaces_only_the_sampler_rows_measured_again():
+    row = lambda model, path, total: {"model": model, "path": path, "cold": {"total": total}}  # noqa: E731
+    old = results([], []) | {"samplers": [row("radon", "numpyro", 1.0), row("reedfrogs", "nutpie-numba", 1.0)]}
+    new = results([], []) | {"samplers": [row("radon", "numpyro", 2.0), row("radon-lkj", "nutpie-numba", 3.0)]}
+    merged = merge(old, new)["samplers"]
+    assert [(r["model"], r["path"], r["cold"]["total"]) for r in merged] == [
+        ("reedfrogs", "nutpie-numba", 1.0), ("radon", "numpyro", 2.0), ("radon-lkj", "nutpie-numba", 3.0)]
