@@ -188,13 +188,14 @@ def worker(model_name: str, path: str) -> dict:
     t["to_first_posterior"] = t["startup"] + t["import"] + t["build"] + compiled_apart + t["first_fit"]
     t["total"] = time.perf_counter() - _STARTED
     idata = fits[0][1]
+    report = rethinking_utils.sampling_report(idata)  # the course's own diagnostics, on every path alike
     return {
         "model": model_name,
         "path": path,
         "seconds": t,
         "estimates": _estimates(idata, POPULATION[model_name]),
-        "divergences": int(np.asarray(idata.sample_stats["diverging"]).sum()),
-        "min_ess_bulk": _min_ess(idata),
+        "divergences": report.divergences,
+        "min_ess_bulk": report.min_ess_bulk,
         "libraries": _versions(),
     }
 
@@ -212,17 +213,6 @@ def _estimates(idata, names: list[str]) -> dict[str, list[float]]:
             key = name if flat.shape[-1] == 1 else f"{name}[{i}]"
             out[key] = [float(flat[..., i].mean()), float(np.asarray(az.mcse(flat[..., i], method="mean")))]
     return out
-
-
-def _min_ess(idata) -> float:
-    import arviz as az
-    import numpy as np
-
-    values = [float(np.min(np.asarray(az.ess(np.asarray(v), method="bulk")).reshape(-1)))
-              if np.asarray(v).ndim == 2 else
-              float(np.min([np.asarray(az.ess(np.asarray(v)[..., i], method="bulk")) for i in range(np.asarray(v).shape[-1])]))
-              for v in idata.posterior.data_vars.values()]
-    return min(values)
 
 
 def _versions() -> dict[str, str]:
