@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import numbers
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,7 @@ def _require(module: str, func: str) -> ModuleType:
         raise ImportError(f"{func}() needs {module}, which is not installed: {SAMPLING_EXTRA}") from err
 
 
-def compile_model(model: pm.Model) -> CompiledPyMCModel:
+def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> CompiledPyMCModel:
     """Compile a ``pymc.Model`` with nutpie (numba backend) and return the compiled model.
 
     Give the model ``pm.Data`` containers for whatever changes between fits; pass their new
@@ -68,6 +68,10 @@ def compile_model(model: pm.Model) -> CompiledPyMCModel:
     ----------
     model : pymc.Model
         A model with at least one free (continuous) random variable.
+    var_names : iterable of str, optional
+        The variables (free or Deterministic) that every fit stores; default: all of them. Every
+        Deterministic is otherwise stored for every draw, so a large one that nobody reads (a
+        linear predictor per observation) costs memory on every fit: leave it out here.
 
     Returns
     -------
@@ -81,7 +85,8 @@ def compile_model(model: pm.Model) -> CompiledPyMCModel:
     TypeError
         If ``model`` is not a ``pymc.Model``.
     ValueError
-        If the model has no free random variables.
+        If the model has no free random variables, or ``var_names`` names a variable the model
+        does not have (the message lists the ones it has).
 
     Examples
     --------
@@ -98,6 +103,16 @@ def compile_model(model: pm.Model) -> CompiledPyMCModel:
         raise TypeError(f"compile_model() takes a pymc.Model, got {type(model).__name__}")
     if not model.free_RVs:
         raise ValueError("the model has no free random variables to sample")
+    if var_names is not None:
+        if isinstance(var_names, str):
+            raise TypeError(f"var_names must be a list of variable names, got the string {var_names!r}: wrap it in [...]")
+        var_names = list(var_names)
+        stored = [var.name for var in model.free_RVs + model.deterministics]
+        unknown = [name for name in var_names if name not in stored]
+        if unknown:
+            raise ValueError(
+                f"var_names {unknown} are not free or Deterministic variables of the model; it has {sorted(stored)}"
+            )
     import pytensor
 
     # PyMC compiles the start-point function in PyTensor's FAST_COMPILE mode, in which a scan (an LKJ
@@ -106,7 +121,7 @@ def compile_model(model: pm.Model) -> CompiledPyMCModel:
     # start points. The log density and its gradient are compiled by numba either way.
     start = time.perf_counter()
     with pytensor.config.change_flags(cxx=""):
-        compiled = nutpie.compile_pymc_model(model)
+        compiled = nutpie.compile_pymc_model(model, var_names=var_names)
     _log_timing("compile", time.perf_counter() - start, n_dim=int(compiled.n_dim))
     return compiled
 

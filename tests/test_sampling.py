@@ -182,3 +182,17 @@ def test_the_start_point_function_is_not_compiled_as_c(monkeypatch):
     compile_model(model)
     assert seen and set(seen) == {""}  # every start-point function, without g++
     assert pytensor.config.cxx == before  # the reader's setting is restored
+
+
+def test_var_names_keeps_only_the_named_variables():
+    """A Deterministic nobody reads is stored for every draw unless var_names leaves it out (memory)."""
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0, 1)
+        pm.Deterministic("big", mu + np.zeros(500))
+        pm.Normal("obs", mu, 1.0, observed=[0.1, -0.2])
+    idata = sample_compiled(compile_model(model, var_names=["mu"]), random_seed=3, draws=50, tune=50)
+    assert set(idata.posterior.data_vars) == {"mu"}
+    with pytest.raises(ValueError, match=r"\['nope'\].*it has \['big', 'mu'\]"):
+        compile_model(model, var_names=["mu", "nope"])
+    with pytest.raises(TypeError, match="wrap it in"):
+        compile_model(model, var_names="mu")
