@@ -35,12 +35,13 @@ FORCE:
 setup: $(STAMP)
 
 # Warnings are errors (-W -n) and a cell that raises fails the build (execute.raise_on_error in _config.yml);
-# --keep-going reports every problem before failing. --all re-reads every page (chapters still come from the
+# --keep-going reports every problem before failing. tools/build_book.py is `jupyter-book build` reading (and
+# executing) two pages at a time (BOOK_JOBS=1: one by one). --all re-reads every page (chapters still come from the
 # execution cache when their code did not change): an incremental build would not repeat the warnings of pages
 # it skips, and would pass after a failed build.
 book: $(STAMP)
 	@bash tools/vendor-mathjax.sh
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going --all
+	$(PY) -m tools.build_book . -W -n --keep-going --all
 
 # Headless Chromium over every page of _build/html that _toc.yml lists; screenshots in _build/screenshots/.
 check-site: $(STAMP)
@@ -69,8 +70,11 @@ robustness: $(STAMP)
 format: $(STAMP)
 	$(PY) -m tools.code_format $(FILES)
 
+# Two test files (a chapter page is one file) at a time on the 2 cores (pytest-xdist; a chapter's cells stay
+# together, in order, in one kernel): compiling a model is single-threaded. TEST_JOBS=1 runs them one by one.
+TEST_JOBS ?= 2
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 test-package: $(STAMP)
 	$(PY) -m pytest tests

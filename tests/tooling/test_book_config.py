@@ -47,7 +47,7 @@ def test_execution_fails_the_build_on_errors():
     assert execute["allow_errors"] is False and execute["raise_on_error"] is True
     assert CONFIG["only_build_toc_files"] is True
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"jupyter-book build \. -W -n --keep-going --all", makefile)
+    assert re.search(r"-m tools\.build_book \. -W -n --keep-going --all", makefile)
 
 
 def test_math_citations_and_api_extensions():
