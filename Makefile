@@ -15,7 +15,7 @@ help:
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
 	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
-	@echo "make bench  - time every chapter (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
+	@echo "make bench  - time every page (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=2, FORCE=1)"
 	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
@@ -53,11 +53,12 @@ check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) -m tools.check_binder
 
-# Not part of `make test`: speed targets live in the benchmark, not in timed tests. About 70 minutes on 2 cores.
-# It installs benchmarks/requirements.txt (JAX, numpyro, blackjax: the other sampler paths) into .venv first.
+# Not part of `make test`: speed targets live in the benchmark, not in timed tests. Every page cold and warm, and
+# the naive baselines. BENCH_ARGS="--chapters radon --merge --skip-baselines" picks parts; BENCH_ARGS=--samplers
+# also runs the sampler paths side by side (installing benchmarks/requirements.txt: JAX, numpyro, blackjax).
 bench: $(STAMP)
-	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
-	$(PY) -m benchmarks.run_benchmarks
+	$(if $(findstring --samplers,$(BENCH_ARGS)),$(PY) -m pip install --quiet -r benchmarks/requirements.txt)
+	$(PY) -m benchmarks.run_benchmarks $(BENCH_ARGS)
 
 # Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
 # claims recorded rather than raised; merged into robustness/results.json (commit it), which book/robustness.md and

@@ -38,7 +38,7 @@ def results(chapters, baselines):
         "machine": {"cores": 2, "cpu": "test cpu", "memory_gb": 24, "python": "3.12", "libraries": {"pymc": "6"},
                     "load_average_at_start": (0.1, 0.2, 0.3)},
         "targets": {"total_cold_seconds": 180.0, "total_warm_seconds": 200.0, "peak_mb": 1536.0,
-                    "baseline_ratio": 4.0},
+                    "page_cold_seconds": 95.0, "page_warm_seconds": 85.0, "baseline_ratio": 4.0},
         "chapters": chapters, "baselines": baselines, "benchmark_seconds": 60.0,
     }
 
@@ -57,7 +57,8 @@ def test_render_totals_targets_and_ratios():
     assert "| **total** | **190.0** | **170.0** |" in text
     assert "Whole course cold: 190.0 s against a target of 180 s: **missed** by 10 s (1.1x the target)" in text
     assert "Whole course warm: 170.0 s against a target of 200 s: met" in text
-    assert "| radon | 100.0 | 90.0 | 2000 | **no** |" in text
+    assert "| radon | 100.0 | 90.0 | 2000 | **no** (memory, cold, warm) |" in text
+    assert "| multilevel_models | 90.0 | 80.0 | 500 | yes |" in text
     assert "| grid | 10.0 | 30.0 | 3.0x | **no** | measured |" in text
 
 
