@@ -17,7 +17,7 @@ help:
 	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
 	@echo "make bench  - time every page (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
-	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=2, FORCE=1)"
+	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=1 (default 2), FORCE=1)"
 	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
 	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
 	@echo "make handout - every exercise page without its solutions, as _build/handouts/<page>.ipynb"
@@ -63,6 +63,8 @@ bench: $(STAMP)
 # Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
 # claims recorded rather than raised; merged into robustness/results.json (commit it), which book/robustness.md and
 # the number bands of the nbval run read. A run of an unchanged chapter at a recorded seed is reused, not repeated.
+# Two runs at a time by default (JOBS=1: one by one): compiling is single-threaded.
+JOBS ?= 2
 robustness: $(STAMP)
 	CHAPTERS="$(CHAPTERS)" SEEDS="$(SEEDS)" JOBS="$(JOBS)" FORCE="$(FORCE)" $(PY) -m tools.robustness
 
