@@ -2,6 +2,9 @@
 # `make check-site`, which opens the built book in headless Chromium (installing it when missing).
 # Override the interpreter used to create .venv with: make test PYTHON=/path/to/python3.12
 SHELL := /bin/bash
+# The book build, the tests, the robustness runs and the benchmark show no sampler progress bar in the pages'
+# outputs (rethinking_utils.sample_compiled shows one in a reader's own session, where this is unset).
+export RETHINKING_UTILS_PROGRESS ?= 0
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

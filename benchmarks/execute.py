@@ -102,7 +102,7 @@ def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int
     """Run every code cell of the chapter at `path` with compile caches under `cache_dir` (None: wherever this
     process's environment puts them, as tools/prewarm.py wants)."""
     notebook = jupytext.read(path)
-    env = dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
+    env = {"RETHINKING_UTILS_PROGRESS": "0"} | dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
     env["MPLBACKEND"] = "Agg"
     from rethinking_utils.sampling import TIMING_LOG_ENV
 

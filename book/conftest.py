@@ -44,6 +44,10 @@ from tools.course import is_notebook
 
 CHECK_ITEM = "numbers and claims"
 
+# No sampler progress bar in the pages' kernels (they inherit the environment): a bar would be a new output in
+# every cell that fits a model. Readers' own sessions, where the variable is unset, show it.
+os.environ.setdefault("RETHINKING_UTILS_PROGRESS", "0")
+
 
 class MystNotebook(nbval.plugin.IPyNbFile):
     """nbval's notebook collector, reading the notebook through jupytext."""

@@ -277,7 +277,9 @@ def execute(path: Path, notebook, seed: int, timeout: int = CELL_TIMEOUT) -> dic
     with tempfile.TemporaryDirectory(prefix="robustness-") as tmp:
         ledger = Path(tmp) / "ledger.jsonl"
         ledger.touch()
-        env = dict(os.environ, COURSE_SEED=str(seed), COURSE_LEDGER=str(ledger), COURSE_CLAIMS="record")
+        env = {"RETHINKING_UTILS_PROGRESS": "0"} | dict(
+            os.environ, COURSE_SEED=str(seed), COURSE_LEDGER=str(ledger), COURSE_CLAIMS="record"
+        )  # no sampler progress bar in the recorded runs, unless asked for
         env.setdefault("MPLBACKEND", "Agg")
         client = NotebookClient(
             notebook,
