@@ -487,7 +487,8 @@ def sample_compiled(
     draws, chains, cores : int
         As in ``pm.sample``, at least 1; ``cores=2`` suits the course's 2-core machines.
     tune : int
-        Warm-up draws, as in ``pm.sample``; 0 skips the warm-up (the step size and mass matrix are not adapted).
+        Warm-up draws, at least 1: unlike ``pm.sample``, nutpie cannot sample without a warm-up (``tune=0`` is
+        refused).
     target_accept : float
         NUTS target acceptance rate in (0, 1); raise it to take smaller steps.
     progress_bar : bool, optional
@@ -534,9 +535,14 @@ def sample_compiled(
     settings = {"draws": draws, "tune": tune, "chains": chains, "cores": cores}
     for name, value in settings.items():
         if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{name} must be a {'non-negative' if name == 'tune' else 'positive'} integer, got {value!r}")
-        if value < (0 if name == "tune" else 1):
-            raise ValueError(f"{name} must be a {'non-negative' if name == 'tune' else 'positive'} integer, got {value!r}")
+            raise TypeError(f"{name} must be a positive integer, got {value!r}")
+        if name == "tune" and value == 0:
+            raise ValueError(
+                "tune must be a positive integer: nutpie cannot sample without a warm-up (its Rust core stops with a "
+                "panic), unlike pm.sample; tune=1 is the least warm-up it takes"
+            )
+        if value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if not isinstance(target_accept, numbers.Real) or isinstance(target_accept, (bool, np.bool_)):
         raise TypeError(f"target_accept must be a number in (0, 1), e.g. 0.95, got {target_accept!r}")
     if not 0 < target_accept < 1:

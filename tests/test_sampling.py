@@ -311,3 +311,44 @@ def test_coords_of_the_wrong_length_or_name(grouped):
     with pytest.raises(ValueError, match=r"coords\['group'\] repeats"):
         sample_compiled(grouped, random_seed=1, coords={"group": ["a", "a", "b", "c", "d"]})
 
+
+
+def test_progress_bar_follows_the_argument_the_environment_and_the_session(compiled, monkeypatch):
+    """Shown where a person watches; RETHINKING_UTILS_PROGRESS=0 (the book build, nbval) hides it everywhere."""
+    import nutpie
+
+    from rethinking_utils.sampling import PROGRESS_ENV
+
+    seen = []
+    original = nutpie.sample
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["progress_bar"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(nutpie, "sample", spy)
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    fit = lambda **kw: sample_compiled(compiled, random_seed=1, draws=10, tune=10, chains=2, **kw)  # noqa: E731
+    fit()  # a script (pytest): nobody watches
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
+    fit()  # an interactive session
+    monkeypatch.setenv(PROGRESS_ENV, "0")
+    fit()  # the book build
+    fit(progress_bar=True)  # the argument wins
+    monkeypatch.setenv(PROGRESS_ENV, "1")
+    monkeypatch.delattr(sys, "ps1")
+    fit()
+    assert seen == [False, True, False, True, True]
+    monkeypatch.setenv(PROGRESS_ENV, "maybe")
+    with pytest.raises(ValueError, match=r"RETHINKING_UTILS_PROGRESS='maybe'.*0.*1"):
+        fit()
+    with pytest.raises(TypeError, match="progress_bar must be True, False or None"):
+        fit(progress_bar="yes")
+
+
+def test_tune_zero_says_why_it_is_refused(compiled):
+    """The docstring said "as in pm.sample", which accepts tune=0; nutpie panics on it (Rust assertion)."""
+    with pytest.raises(ValueError, match=r"tune must be a positive integer: nutpie cannot sample without a warm-up"):
+        sample_compiled(compiled, random_seed=1, draws=20, tune=0, chains=2)
+    idata = sample_compiled(compiled, random_seed=1, draws=20, tune=1, chains=2)
+    assert idata.posterior["mu"].shape == (2, 20)
