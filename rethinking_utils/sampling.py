@@ -123,10 +123,7 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
     start = time.perf_counter()
     with pytensor.config.change_flags(cxx=""):
         compiled = nutpie.compile_pymc_model(model, var_names=var_names)
-        try:
-            checks = _DataChecks.build(model, compiled)
-        except Exception:  # noqa: BLE001 - a graph this analysis does not know: sample as before, unchecked
-            checks = None
+        checks = _DataChecks.build(model, compiled)
     # nutpie's compiled model is a frozen dataclass; the checks ride along on this object (with_data() copies drop
     # them, and sample_compiled() only ever reads them from the object compile_model() returned)
     object.__setattr__(compiled, _CHECKS_ATTR, checks)
@@ -150,41 +147,44 @@ class _IndexUse:
 
 
 class _DataChecks:
-    """What the compiled log density cannot check itself, evaluated in plain Python before every fit.
+    """What the compiled log density cannot check itself, evaluated in plain Python before a fit with new data.
 
     nutpie's compiled code does no bounds checks: an index of -1 reads the last group, one past the end reads
     memory that is not the model's, a huge one ends the process. It also stores every Deterministic with the
     length it had at compile time. From the PyMC graph (before nutpie's rewrites fuse the indexing away) this
-    keeps every integer index that is computed from pm.Data alone, the length of the axis it indexes, and the
-    shape of every stored Deterministic, as one small function of the data.
+    finds every integer index that is computed from pm.Data alone and the length of the axis it indexes, and the
+    shape of every stored Deterministic, as one small Python-mode function of the data. The graph is walked and the
+    function compiled at the first fit with new data (about a second), so fits without ``data=`` pay nothing.
     """
 
-    def __init__(self, data_vars: list, func: object, uses: list[_IndexUse], stored: list[str], point: list,
-                 dims: dict[str, tuple[str | None, ...]], free: list[str]) -> None:
-        self.data_vars = data_vars  # shared variables, in the order func takes their values
-        self.func = func
-        self.uses = uses
-        self.stored = stored  # Deterministic names whose shapes func returns after the index values
-        self.point = point  # a start point of the free variables (the shapes of Deterministics may need it)
-        self.dims = dims  # each pm.Data's dims, by name
-        self.free = free  # the free variables' names (always stored)
+    def __init__(self, model: pm.Model, compiled: CompiledPyMCModel) -> None:
+        self.model: pm.Model | None = model  # dropped once the function is built
+        self.data_vars = list(compiled.shared_var_keys)  # shared variables, in the order func takes their values
+        self.dims = {var.name: tuple(model.named_vars_to_dims.get(var.name) or ()) for var in self.data_vars}
+        self.free = [rv.name for rv in model.free_RVs]  # the free variables' names (always stored)
+        self.func = None
+        self.uses: list[_IndexUse] = []
+        self.stored: list[str] = []  # Deterministic names whose shapes func returns after the index values
+        self.point: list[np.ndarray] = []  # the free variables' values at a start point (shapes may need them)
 
     @classmethod
     def build(cls, model: pm.Model, compiled: CompiledPyMCModel) -> _DataChecks | None:
+        return cls(model, compiled) if compiled.shared_var_keys else None
+
+    def _prepare(self, compiled: CompiledPyMCModel) -> None:
         import pytensor
         import pytensor.tensor as pt
         from pytensor.graph.traversal import ancestors, applys_between
         from pytensor.scalar import ScalarType
         from pytensor.tensor.subtensor import AdvancedIncSubtensor, BaseSubtensor, IncSubtensor
 
-        data_vars = list(compiled.shared_var_keys)
-        if not data_vars:
-            return None
+        model, self.model = self.model, None
+        data_vars = self.data_vars
         data_set = set(data_vars)
         value_vars = list(model.value_vars)
         stored = [det for det in model.deterministics if det.name in compiled.shapes]
         outputs = [model.logp(), *model.replace_rvs_by_values(stored)]
-        uses, index_outputs = [], []
+        index_outputs = []
         for node in applys_between(value_vars + data_vars, outputs):
             if not isinstance(node.op, BaseSubtensor):
                 continue
@@ -208,27 +208,34 @@ class _DataChecks:
                 direct = index in data_set
                 if isinstance(index.type, ScalarType):
                     index = pt.tensor_from_scalar(index)
-                uses.append(_IndexUse(tuple(var.name for var in used), name, axis, dim, direct))
+                self.uses.append(_IndexUse(tuple(var.name for var in used), name, axis, dim, direct))
                 index_outputs += [index, target.shape[axis]]
-        func = None
-        if uses or stored:
-            shapes = [value.shape for value in model.replace_rvs_by_values(stored)]
-            inputs = [var.type() for var in data_vars]
-            func = pytensor.function(
+        self.stored = [det.name for det in stored]
+        if not (self.uses or stored):
+            return
+        shapes = [value.shape for value in model.replace_rvs_by_values(stored)]
+        inputs = [var.type() for var in data_vars]
+        with pytensor.config.change_flags(cxx=""):
+            self.func = pytensor.function(
                 value_vars + inputs,
                 index_outputs + shapes,
                 givens=list(zip(data_vars, inputs, strict=True)),
                 mode=pytensor.compile.mode.Mode(linker="py", optimizer="fast_compile"),
                 on_unused_input="ignore",
             )
-        start = model.initial_point()
-        point = [start[var.name] for var in value_vars]
-        dims = {var.name: tuple(model.named_vars_to_dims.get(var.name) or ()) for var in data_vars}
-        free = [rv.name for rv in model.free_RVs]
-        return cls(data_vars, func, uses, [det.name for det in stored], point, dims, free)
+        flat = np.asarray(compiled.initial_point_func(0), dtype=float)
+        names, slices, shape_list = compiled.shape_info
+        wanted = {var.name for var in value_vars}
+        start = {name: flat[part].reshape(shape) for name, part, shape in zip(names, slices, shape_list) if name in wanted}
+        self.point = [start[var.name] for var in value_vars]
 
     def run(self, compiled: CompiledPyMCModel, data: Mapping[str, np.ndarray]) -> None:
         """Raise a ValueError naming the data and the way out when an index or a stored shape does not fit."""
+        if self.model is not None:
+            try:
+                self._prepare(compiled)
+            except Exception:  # noqa: BLE001 - a graph this analysis does not know: sample as before, unchecked
+                self.func = None
         if self.func is None:
             return
         values = [data.get(var.name, compiled.shared_data[compiled.shared_var_keys[var]]) for var in self.data_vars]
@@ -550,7 +557,7 @@ def sample_compiled(
     show_progress = _show_progress(progress_bar)
     checks = getattr(compiled, _CHECKS_ATTR, None)
     new = _checked_data(compiled, data) if data else {}
-    if checks is not None:
+    if checks is not None and new:
         checks.run(compiled, new)  # before any compiled code runs: an index out of range can end the process
     labels = _new_coords(compiled, checks, new, coords)
     if new:
