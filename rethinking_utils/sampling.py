@@ -86,8 +86,9 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
     TypeError
         If ``model`` is not a ``pymc.Model``.
     ValueError
-        If the model has no free random variables, or ``var_names`` names a variable the model
-        does not have (the message lists the ones it has).
+        If the model has no free random variables, has a discrete one (nutpie samples continuous variables
+        only: use ``pm.sample``), or ``var_names`` names a variable the model does not have (the message lists the
+        ones it has).
 
     Examples
     --------
@@ -104,6 +105,13 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
         raise TypeError(f"compile_model() takes a pymc.Model, got {type(model).__name__}")
     if not model.free_RVs:
         raise ValueError("the model has no free random variables to sample")
+    discrete = [rv.name for rv in model.free_RVs if rv.type.dtype.startswith(("int", "uint", "bool"))]
+    if discrete:
+        raise ValueError(
+            f"the model has discrete free variable(s) {discrete}: nutpie samples continuous variables only. Sample "
+            "this model with pm.sample() (PyMC's own sampler steps discrete variables with Metropolis), or "
+            "marginalize the discrete variable out (pymc_extras.marginalize) and compile that"
+        )
     if var_names is not None:
         if isinstance(var_names, str):
             raise TypeError(f"var_names must be a list of variable names, got the string {var_names!r}: wrap it in [...]")
@@ -127,12 +135,38 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
     # nutpie's compiled model is a frozen dataclass; the checks ride along on this object (with_data() copies drop
     # them, and sample_compiled() only ever reads them from the object compile_model() returned)
     object.__setattr__(compiled, _CHECKS_ATTR, checks)
+    object.__setattr__(compiled, _MODEL_ATTR, model)  # to name the variable when the start point fails
     _log_timing("compile", time.perf_counter() - start, n_dim=int(compiled.n_dim))
     return compiled
 
 
-#: Where compile_model() leaves the data checks on nutpie's compiled model.
+#: Where compile_model() leaves the data checks and the PyMC model on nutpie's compiled model.
 _CHECKS_ATTR = "_rethinking_utils_checks"
+_MODEL_ATTR = "_rethinking_utils_model"
+
+
+def _check_start(compiled: CompiledPyMCModel) -> None:
+    """Before a fit without new data: when the log density is not finite at any initial point (nutpie would stop
+    with "All initialization points failed" and a Rust backtrace), say which variables' log densities fail."""
+    if _logp_at_start(compiled) is not False:
+        return
+    model = getattr(compiled, _MODEL_ATTR, None)
+    bad = []
+    if model is not None:
+        import pytensor
+
+        try:
+            with pytensor.config.change_flags(cxx=""):
+                logps = model.point_logps()
+            bad = [name for name, value in logps.items() if not np.isfinite(value)]
+        except Exception:  # noqa: BLE001 - the names are a courtesy; the error below stands without them
+            bad = []
+    where = f"the log density of {bad} is not finite" if bad else "the log density is not finite"
+    raise ValueError(
+        f"{where} at the model's initial point, so nutpie cannot start. Usually observed data outside the "
+        "likelihood's support (a count above its number of trials, a negative count, a value outside (0, 1) for a "
+        "Beta) or a prior that excludes the initial value; check those data, or give initvals to pm.Model's variables"
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -521,7 +555,8 @@ def sample_compiled(
         If a seed or setting is out of range, a data name is not one of the model's ``pm.Data`` (the message lists
         them), new data have the wrong number of dimensions, NaN or infinite values, integers the model's data type
         cannot hold, group indices outside the compiled groups, change the shape of a stored Deterministic, or do
-        not fit the model; or ``coords`` names an unknown dimension, has the wrong length or repeats a label.
+        not fit the model; if the log density is not finite at the initial point (the message names the variables,
+        e.g. observed counts above their trials); or ``coords`` names an unknown dimension, has the wrong length or repeats a label.
 
     Examples
     --------
@@ -564,6 +599,8 @@ def sample_compiled(
         updated = compiled.with_data(**new)
         _check_fits(compiled, updated, new)
         compiled = updated
+    else:
+        _check_start(compiled)
     if labels is not None:
         compiled = dataclasses.replace(compiled, _coords=labels)
     start = time.perf_counter()

@@ -352,3 +352,22 @@ def test_tune_zero_says_why_it_is_refused(compiled):
         sample_compiled(compiled, random_seed=1, draws=20, tune=0, chains=2)
     idata = sample_compiled(compiled, random_seed=1, draws=20, tune=1, chains=2)
     assert idata.posterior["mu"].shape == (2, 20)
+
+
+def test_a_discrete_free_variable_says_what_to_do_instead():
+    """compile_model failed with a PyTensor type-conversion error that named neither nutpie nor the variable."""
+    with pm.Model() as model:
+        k = pm.Poisson("k", 3.0)
+        pm.Normal("y", k, 1.0, observed=[2.0, 3.0])
+    with pytest.raises(ValueError, match=r"discrete.*\['k'\].*nutpie samples continuous.*pm\.sample"):
+        compile_model(model)
+
+
+def test_observed_data_outside_the_support_names_the_variable():
+    """Without data=, nutpie said only "All initialization points failed", with a Rust backtrace."""
+    with pm.Model() as model:
+        p = pm.Beta("p", 1, 1)
+        pm.Binomial("hits", n=5, p=p, observed=[2, 7, 1])  # 7 hits out of 5
+    compiled = compile_model(model)
+    with pytest.raises(ValueError, match=r"'hits'.*not finite.*support"):
+        sample_compiled(compiled, random_seed=1, draws=20, tune=20)
