@@ -338,6 +338,17 @@ def test_progress_bar_follows_the_argument_the_environment_and_the_session(compi
     monkeypatch.setenv(PROGRESS_ENV, "1")
     monkeypatch.delattr(sys, "ps1")
     fit()
+    monkeypatch.delenv(PROGRESS_ENV)
+    import types
+
+    kernel = types.ModuleType("IPython")
+    kernel.get_ipython = lambda: object()  # a Jupyter kernel's shell (a reader on Binder, the book build)
+    monkeypatch.setitem(sys.modules, "IPython", kernel)
+    from rethinking_utils.sampling import _show_progress
+
+    assert _show_progress(None) is True
+    kernel.get_ipython = lambda: None  # IPython imported by a library in a script: nobody watches
+    assert _show_progress(None) is False
     assert seen == [False, True, False, True, True]
     monkeypatch.setenv(PROGRESS_ENV, "maybe")
     with pytest.raises(ValueError, match=r"RETHINKING_UTILS_PROGRESS='maybe'.*0.*1"):
