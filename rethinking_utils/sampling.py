@@ -437,10 +437,13 @@ def _interactive() -> bool:
     """True in a Jupyter kernel or an interactive interpreter, where a person watches the fit; False in a script."""
     import sys
 
-    if hasattr(sys, "ps1") or sys.flags.interactive:
-        return True
     ipython = sys.modules.get("IPython")
-    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
+    if shell is not None:
+        # a Jupyter kernel or IPython's terminal; not a bare InteractiveShell that a library or a test made in a
+        # script (it sets sys.ps1 too)
+        return type(shell).__name__ in ("ZMQInteractiveShell", "TerminalInteractiveShell")
+    return hasattr(sys, "ps1") or bool(sys.flags.interactive)
 
 
 def _new_coords(

@@ -328,6 +328,12 @@ def test_progress_bar_follows_the_argument_the_environment_and_the_session(compi
 
     monkeypatch.setattr(nutpie, "sample", spy)
     monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    import types
+
+    kernel = types.ModuleType("IPython")
+    kernel.get_ipython = lambda: None  # no IPython shell in this process (another test may have made one)
+    monkeypatch.setitem(sys.modules, "IPython", kernel)
+    monkeypatch.delattr(sys, "ps1", raising=False)
     fit = lambda **kw: sample_compiled(compiled, random_seed=1, draws=10, tune=10, chains=2, **kw)  # noqa: E731
     fit()  # a script (pytest): nobody watches
     monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
@@ -339,15 +345,14 @@ def test_progress_bar_follows_the_argument_the_environment_and_the_session(compi
     monkeypatch.delattr(sys, "ps1")
     fit()
     monkeypatch.delenv(PROGRESS_ENV)
-    import types
-
-    kernel = types.ModuleType("IPython")
-    kernel.get_ipython = lambda: object()  # a Jupyter kernel's shell (a reader on Binder, the book build)
-    monkeypatch.setitem(sys.modules, "IPython", kernel)
+    ZMQInteractiveShell = type("ZMQInteractiveShell", (), {})  # noqa: N806 - the class name is what is detected
+    kernel.get_ipython = lambda: ZMQInteractiveShell()  # a Jupyter kernel's shell (a reader on Binder, the book build)
     from rethinking_utils.sampling import _show_progress
 
     assert _show_progress(None) is True
     kernel.get_ipython = lambda: None  # IPython imported by a library in a script: nobody watches
+    assert _show_progress(None) is False
+    kernel.get_ipython = lambda: type("InteractiveShell", (), {})()  # a shell a library made in a script
     assert _show_progress(None) is False
     assert seen == [False, True, False, True, True]
     monkeypatch.setenv(PROGRESS_ENV, "maybe")
