@@ -63,7 +63,10 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
     """Compile a ``pymc.Model`` with nutpie (numba backend) and return the compiled model.
 
     Give the model ``pm.Data`` containers for whatever changes between fits; pass their new
-    values to :func:`sample_compiled` as ``data=``.
+    values to :func:`sample_compiled` as ``data=``. The compiled model fixes the number of free parameters (so
+    the number of groups a ``pm.Data`` index picks from) and the shape of every stored Deterministic; the number
+    of observations may change when no stored Deterministic has one element per observation (leave such a one
+    out with ``var_names``).
 
     Parameters
     ----------
