@@ -252,14 +252,22 @@ class _DataChecks:
             return
         shapes = [value.shape for value in model.replace_rvs_by_values(stored)]
         inputs = [var.type() for var in data_vars]
-        with pytensor.config.change_flags(cxx=""):
-            self.func = pytensor.function(
-                value_vars + inputs,
-                index_outputs + shapes,
-                givens=list(zip(data_vars, inputs, strict=True)),
-                mode=pytensor.compile.mode.Mode(linker="py", optimizer="fast_compile"),
-                on_unused_input="ignore",
-            )
+
+        def compiled_function(outputs: list) -> object:
+            if not outputs:
+                return None
+            with pytensor.config.change_flags(cxx=""):
+                return pytensor.function(
+                    value_vars + inputs,
+                    outputs,
+                    givens=list(zip(data_vars, inputs, strict=True)),
+                    mode=pytensor.compile.mode.Mode(linker="py", optimizer="fast_compile"),
+                    on_unused_input="ignore",
+                )
+
+        # two functions: the indices must be checked even when the Deterministics cannot be evaluated (data of
+        # lengths that do not fit together, which _check_fits reports)
+        self.func = (compiled_function(index_outputs), compiled_function(shapes))
         flat = np.asarray(compiled.initial_point_func(0), dtype=float)
         names, slices, shape_list = compiled.shape_info
         wanted = {var.name for var in value_vars}
@@ -276,14 +284,9 @@ class _DataChecks:
         if self.func is None:
             return
         values = [data.get(var.name, compiled.shared_data[compiled.shared_var_keys[var]]) for var in self.data_vars]
-        try:
-            results = self.func(*self.point, *values)
-        except Exception:  # noqa: BLE001 - the data do not even fit together: _check_fits says which
-            results = None
-        if results is None:
-            return
-        n = 2 * len(self.uses)
-        for use, index, length in zip(self.uses, results[0:n:2], results[1:n:2]):
+        index_func, shape_func = self.func
+        results = index_func(*self.point, *values) if index_func is not None else []
+        for use, index, length in zip(self.uses, results[0::2], results[1::2]):
             index, length = np.asarray(index), int(length)
             bad = (index < 0) | (index >= length)
             if bad.any():
@@ -299,8 +302,12 @@ class _DataChecks:
                     "(pandas' cat.codes gives -1 for a category it has not seen), drop the rows of new groups, or "
                     "build the model with the new groups and compile it again"
                 )
+        try:
+            shapes = shape_func(*self.point, *values) if shape_func is not None else []
+        except Exception:  # noqa: BLE001 - the data do not even fit together: _check_fits says which
+            shapes = []
         changed = {}
-        for name, shape in zip(self.stored, results[n:]):
+        for name, shape in zip(self.stored, shapes):
             shape, old = tuple(int(s) for s in shape), tuple(int(s) for s in compiled.shapes[name])
             if shape != old:
                 changed[name] = (old, shape)

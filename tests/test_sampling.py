@@ -387,3 +387,9 @@ def test_observed_data_outside_the_support_names_the_variable():
     compiled = compile_model(model)
     with pytest.raises(ValueError, match=r"'hits'.*not finite.*support"):
         sample_compiled(compiled, random_seed=1, draws=20, tune=20)
+
+
+def test_an_index_out_of_range_is_caught_even_when_the_other_data_do_not_fit(grouped):
+    """Only g passed, longer than x and y: the Deterministic cannot be evaluated, the index must still be checked."""
+    with pytest.raises(ValueError, match=r"'g' holds 1000000000 at position 29"):
+        sample_compiled(grouped, random_seed=1, data={"g": np.append(np.arange(29) % 5, 10**9)})
