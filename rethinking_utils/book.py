@@ -14,11 +14,14 @@ Two environment variables drive the course's tooling; both are optional:
     A file path. When set, every glued number, glued time and claim is appended to it as one JSON
     line, so that a test or the robustness run can read what the chapter computed. When
     ``COURSE_CLAIMS=record`` is also set, a failed claim is recorded and the chapter goes on
-    (so that one run reports every failed claim); otherwise a failed claim raises.
+    (so that one run reports every failed claim); otherwise a failed claim raises. A path that cannot be
+    appended to (a missing folder, no permission) is an ``OSError`` that names the variable.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import json
 import numbers
 import os
@@ -168,6 +171,10 @@ def start_chapter(default_seed: int, *, ci_prob: float = 0.89) -> Chapter:
 def _plain_number(key: str, value: object) -> int | float:
     if not isinstance(key, str) or not key:
         raise ValueError(f"the glue key must be a non-empty string, got {key!r}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        return int(value)  # any size: 10**30 is a number, not an object array
+    if isinstance(value, (numbers.Real, decimal.Decimal)) and not isinstance(value, (float, np.floating, bool, np.bool_)):
+        value = float(value)  # Fraction, Decimal
     array = np.asarray(value)
     if array.ndim != 0 or array.dtype.kind not in "iufb":
         raise TypeError(f"glue {key!r}: needs one number, got {type(value).__name__} {value!r}")
@@ -190,8 +197,8 @@ def glue_number(key: str, value: object) -> int | float:
     ----------
     key : str
         The glue key the prose refers to.
-    value : int, float, bool or a numpy scalar / 0-d array
-        Must be finite.
+    value : int, float, bool, Fraction, Decimal or a numpy scalar / 0-d array
+        Must be finite; an integer of any size stays an exact ``int``.
 
     Returns
     -------
@@ -222,11 +229,28 @@ def glue_time(key: str, seconds: object) -> float:
     Times depend on the machine and its load, so the course reports them and never asserts
     them; the ledger marks them as times so that no test compares them.
 
+    Parameters
+    ----------
+    key : str
+        The glue key the prose refers to.
+    seconds : number or timedelta
+        Seconds (as :func:`glue_number` takes them), a ``datetime.timedelta`` / ``pandas.Timedelta`` or a
+        ``numpy.timedelta64``.
+
+    Returns
+    -------
+    float
+        The glued time in seconds, rounded to 0.1 s.
+
     Raises
     ------
     TypeError, ValueError
         As :func:`glue_number`, and for a negative time.
     """
+    if isinstance(seconds, dt.timedelta):
+        seconds = seconds.total_seconds()
+    elif isinstance(seconds, np.timedelta64):
+        seconds = seconds / np.timedelta64(1, "s")
     number = float(_plain_number(key, seconds))
     if number < 0:
         raise ValueError(f"glue_time {key!r}: a time cannot be negative, got {number}")
@@ -299,8 +323,14 @@ def _record(entry: dict) -> None:
     path = os.environ.get(LEDGER_VARIABLE, "").strip()
     if not path:
         return
-    with Path(path).open("a", encoding="utf-8") as ledger:
-        ledger.write(json.dumps(entry) + "\n")
+    try:
+        with Path(path).open("a", encoding="utf-8") as ledger:
+            ledger.write(json.dumps(entry) + "\n")
+    except OSError as err:
+        raise OSError(
+            f"{LEDGER_VARIABLE}={path!r}: cannot append to it ({err.strerror or err}); set {LEDGER_VARIABLE} to a "
+            "writable file path (its folder must exist) or unset it"
+        ) from err
 
 
 def read_ledger(path: str | os.PathLike) -> list[dict]:

@@ -97,10 +97,57 @@ def _label(name: str) -> str:
     return graphviz.escape(name.replace("&", "&amp;"))
 
 
-def _attrs(props: Attributes, what: str) -> dict[str, str]:
+#: Graphviz's attributes of nodes and edges (https://graphviz.org/doc/info/attrs.html); Graphviz ignores any other
+#: name without a word, so a misspelt one ("colour") is an error here.
+_NODE_ATTRIBUTES = frozenset(
+    "class color colorscheme comment distortion fillcolor fixedsize fontcolor fontname fontsize gradientangle group "
+    "height href id image imagepos imagescale label labelloc layer margin nojustify ordering orientation penwidth "
+    "peripheries pin pos rects regular root samplepoints shape shapefile showboxes sides skew sortv style target "
+    "tooltip URL vertices width xlabel xlp z".split()
+)
+_EDGE_ATTRIBUTES = frozenset(
+    "arrowhead arrowsize arrowtail class color colorscheme comment constraint decorate dir edgehref edgetarget "
+    "edgetooltip edgeURL fillcolor fontcolor fontname fontsize head_lp headclip headhref headlabel headport "
+    "headtarget headtooltip headURL href id label labelangle labeldistance labelfloat labelfontcolor labelfontname "
+    "labelfontsize labelhref labeltarget labeltooltip labelURL layer len lhead lp ltail minlen nojustify penwidth "
+    "pos samehead sametail showboxes style tail_lp tailclip tailhref taillabel tailport tailtarget tailtooltip "
+    "tailURL target tooltip URL weight xlabel xlp".split()
+)
+
+
+def _attrs(props: Attributes, what: str, known: frozenset[str] = _NODE_ATTRIBUTES) -> dict[str, str]:
+    import difflib
+
     if not isinstance(props, Mapping):
         raise TypeError(f"the properties of {what} must be a dict of Graphviz attributes, got {props!r}")
-    return {str(k): str(v) for k, v in props.items()}
+    out = {}
+    for key, value in props.items():
+        key = str(key)
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            raise ValueError(
+                f"{key!r} (of {what}) is not a Graphviz attribute, so Graphviz would ignore it"
+                + (f"; did you mean {close[0]!r}?" if close else "; see https://graphviz.org/doc/info/attrs.html")
+            )
+        if value is None:
+            raise ValueError(f"the attribute {key!r} of {what} is None: give it a value, or leave it out")
+        out[key] = str(value)
+    return out
+
+
+def _check_readable(graph: graphviz.Digraph) -> None:
+    """Have `dot` read the graph now: a label Graphviz cannot parse (one that starts with < and ends with > is read
+    as HTML; one ending in a backslash escapes its closing quote) would otherwise fail only when displayed."""
+    result = subprocess.run(
+        [shutil.which("dot") or "dot", "-Tcanon"], input=graph.source.encode(), capture_output=True, timeout=60
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip().splitlines()
+        raise ValueError(
+            f"Graphviz cannot read the graph: {' '.join(message[:2])}. Usually an attribute value: one that starts "
+            "with '<' and ends with '>' is read as an HTML-like label (write '<<b>bold</b>>' for one, or "
+            "graphviz.escape(text) for text), and one that ends in a backslash escapes its closing quote (double it)"
+        )
 
 
 def _find_cycle(pairs: list[tuple[str, str]]) -> list[str] | None:
@@ -141,8 +188,8 @@ def draw_causal_graph(
 
     Parameters
     ----------
-    edges : iterable of (cause, effect) pairs
-        For example ``[("G", "X"), ("G", "Y"), ("X", "Y")]``. Names are strings (drawn exactly as written) or
+    edges : iterable of (cause, effect) pairs, or a two-column DataFrame
+        For example ``[("G", "X"), ("G", "Y"), ("X", "Y")]``, or one row per edge. Names are strings (drawn exactly as written) or
         numbers (drawn as ``str(number)``: ``1`` and ``"1"`` are the same node). A pair may be any iterable of
         two names. An edge given twice is drawn once.
     node_props : dict, optional
@@ -174,8 +221,11 @@ def draw_causal_graph(
         If ``edges`` or ``nodes`` is a string or not iterable, or a node name is neither a string nor a number
         (``None``, a list, a bool).
     ValueError
-        If an edge is not a pair, a name is blank or a non-finite number, the edges form a cycle (the message
-        names it), props name a node or edge not in the graph, or ``graph_direction`` is unknown.
+        If an edge is not a pair, a name is blank or a non-finite number, two names differ only in surrounding
+        spaces, the edges form a cycle (the message names it), props name a node or edge not in the graph or an
+        attribute Graphviz does not have (the message suggests the likely one) or give one the value None,
+        Graphviz cannot read an attribute value (an HTML-like or backslash-ended label), a DataFrame of edges
+        does not have two columns, or ``graph_direction`` is unknown.
 
     Examples
     --------
@@ -194,6 +244,13 @@ def draw_causal_graph(
     if nodes is not None and (isinstance(nodes, (str, bytes)) or not isinstance(nodes, Iterable)):
         raise TypeError(f"nodes must be a list of names, e.g. ['Z', 'W'], not the string {nodes!r:.80}"
                         if isinstance(nodes, (str, bytes)) else f"nodes must be a list of names, got {nodes!r:.80}")
+    if type(edges).__name__ == "DataFrame" and hasattr(edges, "itertuples"):
+        if len(edges.columns) != 2:
+            raise ValueError(
+                f"edges as a DataFrame must have two columns (cause, effect), got {len(edges.columns)}: "
+                f"{list(edges.columns)}"
+            )
+        edges = list(edges.itertuples(index=False, name=None))
     pairs: list[tuple[str, str]] = []
     for edge in edges:
         if isinstance(edge, (str, bytes)) or not isinstance(edge, Iterable):
@@ -210,6 +267,14 @@ def draw_causal_graph(
             order.append(node)
     if not order:
         raise ValueError("draw_causal_graph() needs at least one edge or node")
+    seen: dict[str, str] = {}
+    for node in order:
+        other = seen.setdefault(node.strip(), node)
+        if other != node:
+            raise ValueError(
+                f"the node names {other!r} and {node!r} differ only in spaces: they would be two nodes that both "
+                f"read {node.strip()!r}. Use one spelling"
+            )
     if not allow_cycles:
         cycle = _find_cycle(pairs)
         if cycle:
@@ -243,5 +308,9 @@ def draw_causal_graph(
             attrs["shape"] = "ellipse"  # a plain-text node has no outline to dash or fill
         graph.node(ids[node], **attrs)
     for cause, effect in pairs:
-        graph.edge(ids[cause], ids[effect], **_attrs(edge_attrs.get((cause, effect), {}), f"edge {(cause, effect)!r}"))
+        graph.edge(
+            ids[cause], ids[effect],
+            **_attrs(edge_attrs.get((cause, effect), {}), f"edge {(cause, effect)!r}", _EDGE_ATTRIBUTES),
+        )
+    _check_readable(graph)
     return graph

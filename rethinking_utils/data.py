@@ -110,6 +110,14 @@ def load_data(name: str, verify: bool = True) -> pd.DataFrame:
     raw = dataset_bytes(key)
     if verify:
         digest = hashlib.sha256(raw).hexdigest()
+        if digest != entry["sha256"] and b"\r\n" in raw:
+            if hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest() == entry["sha256"]:
+                raise ValueError(
+                    f"the file of data set {key!r} ({entry['file']}) has Windows line endings (CRLF) where the "
+                    "registry's checksum is of LF line endings: Git's core.autocrlf=true rewrote it at checkout. The "
+                    "repository's .gitattributes keeps the data files byte for byte: pull it, run "
+                    "`git checkout HEAD -- rethinking_utils/datasets` to write them again, then reinstall the package."
+                )
         if digest != entry["sha256"]:
             raise ValueError(
                 f"the file of data set {key!r} ({entry['file']}) has SHA-256 {digest}, but the registry says "

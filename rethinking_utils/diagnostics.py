@@ -11,20 +11,21 @@ and a single chain (no R-hat) are problems, never silently skipped.
 from __future__ import annotations
 
 import math
+import numbers
 import textwrap
 import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
-    import arviz as az
     import xarray as xr
 
-    #: What :func:`sampling_report` reads: PyMC 6 / nutpie return a DataTree; older code has InferenceData.
-    Fit = Union[xr.DataTree, az.InferenceData]
+    #: What :func:`sampling_report` reads: the xarray.DataTree that PyMC 6 and nutpie return (ArviZ 1 has no
+    #: InferenceData class; an object of ArviZ 0.x's with the same groups is read the same way).
+    Fit = xr.DataTree
 
 #: Sample-stat names of the boolean "hit the maximum tree depth" flag, by sampler.
 _TREEDEPTH_FLAGS = ("reached_max_treedepth", "maxdepth_reached")
@@ -204,7 +205,7 @@ def _group(idata: Fit, name: str) -> xr.Dataset:
     if group is None:
         raise ValueError(
             f"the result has no {name!r} group; sampling_report() needs the output of pm.sample() or "
-            "nutpie.sample() (an xarray.DataTree or arviz InferenceData), not a prior sample or a MAP estimate"
+            "nutpie.sample() (an xarray.DataTree), not a prior sample or a MAP estimate"
         )
     return group.to_dataset() if hasattr(group, "to_dataset") else group
 
@@ -246,6 +247,35 @@ def _var_names(var_names: str | Iterable[str] | None, posterior: xr.Dataset) -> 
     return names
 
 
+def _is_number(value: object) -> bool:
+    """A real number, numpy's included (np.float32(1.05)), but not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
+
+
+def _flag(da: xr.DataArray) -> np.ndarray:
+    """A per-draw flag as booleans; NaN (padding of chains of unequal length) is not a flag raised."""
+    values = np.asarray(da.values)
+    if values.dtype.kind == "f":
+        return values == 1
+    return values.astype(bool)
+
+
+def _same_draws(stats: xr.Dataset, posterior: xr.Dataset) -> xr.Dataset:
+    """sample_stats over the posterior's chains and draws: after posterior.sel(chain=...), the dropped chains'
+    divergences are not this posterior's."""
+    for dim in ("chain", "draw"):
+        if dim not in stats.dims or stats.sizes[dim] == posterior.sizes[dim]:
+            continue
+        if dim in stats.coords and dim in posterior.coords and np.isin(posterior[dim].values, stats[dim].values).all():
+            stats = stats.sel({dim: posterior[dim].values})
+        else:
+            raise ValueError(
+                f"sample_stats has {stats.sizes[dim]} {dim}s and the posterior {posterior.sizes[dim]}, and their "
+                f"{dim} labels do not say which belong together; select the same {dim}s in both groups"
+            )
+    return stats
+
+
 def _summarize(counts: dict[str, tuple[int, int]], unit: str) -> str:
     """'a (1 of 800 values), b' from {name: (count, total)} (a count of 1 of 1 is just the name)."""
     return ", ".join(name if total == 1 else f"{name} ({n} of {total} {unit})" for name, (n, total) in counts.items())
@@ -265,17 +295,19 @@ def sampling_report(
 
     Parameters
     ----------
-    idata : xarray.DataTree or arviz.InferenceData
+    idata : xarray.DataTree
         The result of ``pm.sample()`` (PyMC's NUTS or nutpie), ``nutpie.sample()`` or
         :func:`~rethinking_utils.sample_compiled`: a ``posterior`` group with dims ``(chain, draw, ...)`` and a
         ``sample_stats`` group with ``diverging``.
     var_names : str or list of str, optional
         Posterior variables to check (default: all), e.g. ``"mu"`` or ``["mu", "sigma"]``. Leave out a
         Deterministic that is constant or undefined by construction.
+        Time grows with the number of elements checked, nearly all of it in ArviZ's ESS: about a minute for one
+        variable of 20,000 elements. Pass the parameters (not a per-observation Deterministic) to make it quick.
     rhat_limit : float
-        R-hat above this is a problem (default 1.01).
+        R-hat above this is a problem (default 1.01); numpy numbers are accepted.
     ess_limit : float
-        Bulk or tail ESS below this is a problem (default 400).
+        Bulk or tail ESS below this is a problem (default 400); numpy numbers are accepted.
 
     Returns
     -------
@@ -288,10 +320,12 @@ def sampling_report(
     ImportError
         If ArviZ is not installed (the message says what to install).
     ValueError
-        If a group, the ``diverging`` flag or the ``chain``/``draw`` dimensions are missing, ``var_names``
+        If a group, the ``diverging`` flag or the ``chain``/``draw`` dimensions are missing, the posterior has no
+        draws, ``sample_stats`` has chains or draws the posterior's labels cannot be matched to, ``var_names``
         names variables not in the posterior, or a limit is out of range.
     TypeError
-        If ``var_names`` is not a name or a list of names.
+        If ``idata`` is a plain dict (make it a DataTree with ``az.from_dict``), a checked variable is not numbers
+        (text, objects; a boolean one is checked as 0/1), or ``var_names`` is not a name or a list of names.
 
     Examples
     --------
@@ -307,10 +341,15 @@ def sampling_report(
             "sampling_report() needs ArviZ, which is not installed: pip install 'rethinking-utils[diagnostics]'"
         ) from err
 
-    if isinstance(rhat_limit, bool) or not (isinstance(rhat_limit, (int, float)) and rhat_limit >= 1):
+    if not _is_number(rhat_limit) or not rhat_limit >= 1:
         raise ValueError(f"rhat_limit must be a number >= 1, got {rhat_limit!r}")
-    if isinstance(ess_limit, bool) or not (isinstance(ess_limit, (int, float)) and ess_limit > 0):
+    if not _is_number(ess_limit) or not ess_limit > 0:
         raise ValueError(f"ess_limit must be a positive number, got {ess_limit!r}")
+    if isinstance(idata, dict) and "posterior" in idata:
+        raise TypeError(
+            f"sampling_report() takes a fit (an xarray.DataTree), got a plain {type(idata).__name__} with keys "
+            f"{list(idata)[:5]}; turn a dict of arrays into one with az.from_dict(...) (import arviz as az)"
+        )
     posterior = _group(idata, "posterior")
     stats = _group(idata, "sample_stats")
     if "diverging" not in stats:
@@ -325,12 +364,22 @@ def sampling_report(
                 "sampling_report() needs draws shaped (chain, draw, ...), as pm.sample() returns them. For draws "
                 "of a single chain, add the dimension: posterior.expand_dims('chain')"
             )
+        if da.dtype.kind not in "biuf":
+            raise TypeError(
+                f"posterior variable {name!r} is not numbers ({da.dtype}): R-hat and ESS need numbers. Leave it out "
+                f"with var_names=[...] (every variable but {name!r})"
+            )
     posterior = posterior.transpose("chain", "draw", ...)
+    # a boolean Deterministic (PyMC's own NUTS stores it as bool) is checked as 0/1; ArviZ cannot subtract booleans
+    posterior = posterior.assign({name: da.astype(float) for name, da in posterior.data_vars.items() if da.dtype == bool})
     chains, draws = int(posterior.sizes["chain"]), int(posterior.sizes["draw"])
+    if chains == 0 or draws == 0:
+        raise ValueError(f"the posterior has no draws ({chains} chains x {draws} draws): sample with draws >= 1")
+    stats = _same_draws(stats, posterior)
 
-    diverging = np.asarray(stats["diverging"].values, dtype=bool)
+    diverging = _flag(stats["diverging"])
     depth_flag = next((stats[f] for f in _TREEDEPTH_FLAGS if f in stats), None)
-    treedepth_share = None if depth_flag is None else float(np.asarray(depth_flag.values, dtype=bool).mean())
+    treedepth_share = None if depth_flag is None else float(_flag(depth_flag).mean())
 
     # Draw-level checks, per variable: non-finite values, and elements whose draws never change.
     nonfinite: dict[str, tuple[int, int]] = {}

@@ -198,6 +198,14 @@ def _intervals(centers: np.ndarray, lower: ArrayLike, upper: ArrayLike, axis: st
     """Distances from each centre down to ``lower`` and up to ``upper`` (what matplotlib's errorbar wants)."""
     lo, hi = _vector(lower, "lower"), _vector(upper, "upper")
     _same_length(centers=centers, lower=lo, upper=hi)
+    for what, values in ((f"{axis}s", centers), ("lower", lo), ("upper", hi)):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise ValueError(
+                f"{what} is not finite (NaN or infinite) at position(s) {np.flatnonzero(bad)[:5].tolist()}: matplotlib "
+                "would leave that bar out and the point would look certain. Drop those points, or find why the "
+                "interval is undefined (too few draws, a NaN in the posterior)"
+            )
     if (lo > hi).any():
         raise ValueError(f"lower > upper at positions {np.flatnonzero(lo > hi)[:5].tolist()}; pass (lower, upper) bounds")
     outside = (centers < lo) | (centers > hi)
@@ -207,7 +215,9 @@ def _intervals(centers: np.ndarray, lower: ArrayLike, upper: ArrayLike, axis: st
             f"the point's {axis} lies outside [lower, upper] at position(s) {where} "
             f"(e.g. {axis}={centers[where[0]]:g}, lower={lo[where[0]]:g}, upper={hi[where[0]]:g}); "
             "lower and upper are absolute bounds, not widths: pass e.g. the interval's ends, "
-            "not its distances from the centre"
+            "not its distances from the centre. If they are the ends and the point is a mean, a skewed or heavy-tailed "
+            "posterior can put its mean outside its own interval: plot the median instead (it always lies inside a "
+            "central interval such as the 89% ETI)"
         )
     return np.vstack([centers - lo, hi - centers])
 
@@ -271,8 +281,8 @@ def plot_errorbar(
     TypeError
         If a value is not a number (``xs`` may be dates), or ``ax`` is not an Axes.
     ValueError
-        If the arrays are empty or of different lengths, ``lower > upper``, or a point lies outside its interval
-        (the bounds are absolute, not widths).
+        If the arrays are empty or of different lengths, a value is NaN or infinite, ``lower > upper``, or a point
+        lies outside its interval (the bounds are absolute, not widths; a heavy-tailed mean: plot the median).
 
     Examples
     --------
@@ -320,7 +330,8 @@ def plot_x_errorbar(
     TypeError
         If a value is not a number (``ys`` may be dates), or ``ax`` is not an Axes.
     ValueError
-        If the arrays are empty or of different lengths, ``lower > upper``, or a point lies outside its interval.
+        If the arrays are empty or of different lengths, a value is NaN or infinite, ``lower > upper``, or a point
+        lies outside its interval (the bounds are absolute, not widths; a heavy-tailed mean: plot the median).
 
     Examples
     --------

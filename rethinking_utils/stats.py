@@ -2,7 +2,8 @@
 
 Each accepts a scalar, a sequence, a numpy array, a pandas Series or an xarray DataArray and returns
 the same kind: a Series keeps its index and name, a DataArray its dims, coords and name, a scalar
-comes back as a float.
+comes back as a float. A numpy masked array with masked values is refused (a ValueError names the positions): numpy
+would read the hidden values as data.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def _as_numeric(x: Numbers, func: str) -> tuple[np.ndarray, Callable[[np.ndarray
         )
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{func}() needs numbers, got {type(x).__name__}: {x!r}")
+    if isinstance(x, np.ma.MaskedArray) and np.ma.getmaskarray(x).any():
+        raise ValueError(
+            f"{func}() got a masked array with masked value(s) at position(s) "
+            f"{np.flatnonzero(np.ma.getmaskarray(x))[:5].tolist()}: numpy would use the hidden values as data. Pass "
+            "x.compressed() to drop them, or x.filled(value) to choose what they are"
+        )
     try:
         values = np.asarray(x.values if _is_data_array(x) else x, dtype=float)
     except (TypeError, ValueError) as err:

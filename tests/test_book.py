@@ -80,3 +80,30 @@ def test_start_chapter_makes_compiled_models_reproducible():
     pytensor.config.numba__fastmath = True
     start_chapter(1)
     assert pytensor.config.numba__fastmath is False
+
+
+# --- issue 28 ---------------------------------------------------------------------------------------------------
+
+
+def test_numbers_of_every_kind_are_glued(monkeypatch):
+    """10**30, Fraction and Decimal were refused as 'not one number'; a timedelta was refused as a time."""
+    import datetime as dt
+    from decimal import Decimal
+    from fractions import Fraction
+
+    glued = {}
+    monkeypatch.setattr(book, "_glue", lambda key, number: glued.__setitem__(key, number))
+    assert glue_number("big", 10**30) == 10**30 and isinstance(glued["big"], int)
+    assert glue_number("third", Fraction(1, 3)) == pytest.approx(1 / 3)
+    assert glue_number("price", Decimal("2.50")) == 2.5
+    assert glue_time("wait", dt.timedelta(minutes=1, seconds=3.04)) == 63.0
+    assert glue_time("np_wait", np.timedelta64(1500, "ms")) == 1.5
+    with pytest.raises(ValueError, match="finite"):
+        glue_number("nan", Decimal("NaN"))
+
+
+def test_an_unwritable_ledger_names_the_variable(monkeypatch, tmp_path):
+    """A bare FileNotFoundError, even for a passing claim."""
+    monkeypatch.setenv(book.LEDGER_VARIABLE, str(tmp_path / "missing-folder" / "ledger.jsonl"))
+    with pytest.raises(OSError, match=r"COURSE_LEDGER=.*missing-folder.*writable"):
+        check_claim("fine", True)

@@ -217,3 +217,41 @@ def test_the_svg_has_exactly_the_nodes_and_edges_given(graph):
     nodes, pairs = drawn(dag)
     assert nodes == sorted(looks(n) for n in labels)
     assert pairs == sorted((looks(a), looks(b)) for a, b in edges)
+
+
+# --- issue 28 ---------------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_attribute_name_is_named_with_the_likely_one():
+    """{'colour': 'red'} was dropped by Graphviz without a word."""
+    with pytest.raises(ValueError, match=r"'colour'.*not a Graphviz attribute.*'color'"):
+        draw_causal_graph(CONFOUND, node_props={"G": {"colour": "red"}})
+    with pytest.raises(ValueError, match=r"'arrowhed'.*'arrowhead'"):
+        draw_causal_graph(CONFOUND, edge_props={("G", "X"): {"arrowhed": "none"}})
+
+
+def test_a_none_attribute_value_is_named():
+    """{'style': None} became the string 'None', which Graphviz ignores."""
+    with pytest.raises(ValueError, match=r"'style' of node 'G' is None"):
+        draw_causal_graph(CONFOUND, node_props={"G": {"style": None}})
+
+
+def test_names_that_differ_only_in_surrounding_spaces_are_refused():
+    """'A' and 'A ' became two nodes that both read 'A'."""
+    with pytest.raises(ValueError, match=r"'A' and 'A ' differ only in spaces"):
+        draw_causal_graph([("A", "B"), ("A ", "C")])
+
+
+@pytest.mark.parametrize("label", ["<b>bold</b>", "ends in a backslash\\"])
+def test_a_label_graphviz_cannot_read_fails_when_drawn_not_at_display(label):
+    with pytest.raises(ValueError, match=r"Graphviz cannot read.*node 'G'|Graphviz cannot read"):
+        draw_causal_graph(CONFOUND, node_props={"G": {"label": label}})
+
+
+def test_edges_as_a_two_column_data_frame():
+    import pandas as pd
+
+    edges = pd.DataFrame({"cause": ["G", "G", "X"], "effect": ["X", "Y", "Y"]})
+    assert drawn(draw_causal_graph(edges)) == drawn(draw_causal_graph(CONFOUND))
+    with pytest.raises(ValueError, match=r"two columns.*got 3"):
+        draw_causal_graph(edges.assign(weight=1))

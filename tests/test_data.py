@@ -152,3 +152,25 @@ def test_data_readme_describes_every_registered_column_and_holds_no_checksum():
         body = section[1].split("\n## ", 1)[0]
         for column in entry["columns"]:
             assert f"| `{column}` |" in body, f"data/README.md does not describe {name}.{column}"
+
+
+def test_a_windows_checkout_with_crlf_line_ends_is_named(tmp_path, monkeypatch):
+    """Git's core.autocrlf=true turned every LF into CRLF: every checksum failed and the message said 'reinstall'."""
+    for path in FOLDER.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    frogs = tmp_path / "reedfrogs.csv"
+    frogs.write_bytes(frogs.read_bytes().replace(b"\n", b"\r\n"))
+    monkeypatch.setattr(data, "_folder", lambda: tmp_path)
+    with pytest.raises(ValueError, match=r"reedfrogs.*line endings.*CRLF.*core.autocrlf"):
+        ru.load_data("reedfrogs")
+
+
+def test_gitattributes_keeps_the_data_files_byte_for_byte():
+    """Without it a Windows checkout (core.autocrlf=true) rewrites the CSVs and no checksum holds."""
+    if subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout")
+    files = [f"rethinking_utils/datasets/{entry['file']}" for entry in REGISTRY.values()]
+    files.append("rethinking_utils/datasets/registry.toml")
+    out = subprocess.run(["git", "-C", str(ROOT), "check-attr", "text", "--", *files], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.splitlines() == [f"{name}: text: unset" for name in files]

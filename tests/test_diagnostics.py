@@ -271,3 +271,64 @@ def test_report_lines_fit_the_books_column():
     text = str(sampling_report(idata))
     assert "What is wrong" in text and "divergent" in text
     assert max(len(line) for line in text.splitlines()) <= REPORT_WIDTH
+
+
+# --- issue 28: silent results and crashes on readers' own posteriors -------------------------------------------
+
+
+def _with(idata, group, **variables):
+    """idata with variables (name=array over (chain, draw)) added to or replaced in a group."""
+    import xarray as xr
+
+    dataset = idata[group].to_dataset().assign({k: (("chain", "draw"), v) for k, v in variables.items()})
+    idata[group] = xr.DataTree(dataset)
+    return idata
+
+
+def test_nan_padding_in_diverging_is_not_a_divergence():
+    """Chains of unequal length padded with NaN: NaN as bool is True, so every pad counted as a divergence."""
+    idata = made_posterior(divergent=2)
+    diverging = idata["sample_stats"]["diverging"].values.astype(float)
+    diverging[3, 450:] = np.nan
+    report = sampling_report(_with(idata, "sample_stats", diverging=diverging))
+    assert report.divergences == 2
+
+
+def test_divergences_are_counted_over_the_posteriors_chains_only():
+    """After posterior.sel(chain=...), sample_stats still holds the dropped chains and their divergences."""
+    import xarray as xr
+
+    idata = made_posterior(divergent=5)  # all five in chain 1
+    idata["posterior"] = xr.DataTree(idata["posterior"].to_dataset().sel(chain=[0, 2, 3]))
+    report = sampling_report(idata)
+    assert report.chains == 3 and report.divergences == 0
+
+
+def test_a_boolean_deterministic_is_checked_as_numbers():
+    """PyMC's own NUTS stores a boolean Deterministic as bool; the report crashed inside ArviZ."""
+    report = sampling_report(_with(made_posterior(), "posterior", positive=RNG.random((4, 500)) > 0.5))
+    assert report.chains == 4 and np.isfinite(report.max_rhat)
+
+
+def test_zero_draws_says_so():
+    idata = az.from_dict({"posterior": {"a": np.zeros((4, 0))}, "sample_stats": {"diverging": np.zeros((4, 0), bool)}})
+    with pytest.raises(ValueError, match="no draws"):
+        sampling_report(idata)
+
+
+def test_a_text_variable_is_named():
+    idata = _with(made_posterior(), "posterior", label=np.full((4, 500), "x", dtype=object))
+    with pytest.raises(TypeError, match=r"'label'.*not numbers.*var_names"):
+        sampling_report(idata)
+
+
+def test_a_plain_dict_points_to_az_from_dict():
+    fit = {"posterior": {"a": RNG.normal(size=(4, 100))}, "sample_stats": {"diverging": np.zeros((4, 100), bool)}}
+    with pytest.raises(TypeError, match=r"az\.from_dict"):
+        sampling_report(fit)
+
+
+@pytest.mark.parametrize("limit", [np.float32(1.05), np.float64(1.05), np.int64(2)])
+def test_numpy_numbers_are_limits(limit):
+    report = sampling_report(made_posterior(), rhat_limit=limit, ess_limit=np.int64(100))
+    assert report.rhat_limit == pytest.approx(float(limit)) and report.ess_limit == 100.0

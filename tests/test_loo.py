@@ -63,3 +63,54 @@ def test_missing_xarray_says_what_to_install(fit, monkeypatch):
     monkeypatch.setitem(sys.modules, "xarray", None)
     with pytest.raises(ImportError, match=r"pip install 'rethinking-utils\[sampling\]'"):
         with_log_likelihood(idata, np.zeros((4, 500, 6)))
+
+
+# --- issue 28 ---------------------------------------------------------------------------------------------------
+
+
+def test_a_second_observed_variable_keeps_the_first(fit):
+    """A second call for another observed variable dropped the first one's log-likelihood."""
+    _, idata = fit
+    one = with_log_likelihood(idata, np.zeros((4, 500, 6)), var_name="y", obs_dim="obs")
+    both = with_log_likelihood(one, np.ones((4, 500, 3)) * -1.0, var_name="z", obs_dim="z_obs")
+    assert set(both["log_likelihood"].data_vars) == {"y", "z"}
+    assert both["log_likelihood"]["z"].shape == (4, 500, 3) and "z" not in one["log_likelihood"].data_vars
+    again = with_log_likelihood(both, np.full((4, 500, 6), -2.0), var_name="y", obs_dim="obs")
+    assert float(again["log_likelihood"]["y"].mean()) == -2.0  # the same name is replaced
+    with pytest.raises(ValueError, match=r"obs_dim 'obs' has 6 positions.*'y'.*got 4.*another obs_dim"):
+        with_log_likelihood(both, np.zeros((4, 500, 4)), var_name="w", obs_dim="obs")
+
+
+def test_minus_infinity_names_the_observation(fit):
+    """az.loo returned NaN and left the observation out of the Pareto-k table without a word."""
+    _, idata = fit
+    loglik = np.zeros((4, 500, 6))
+    loglik[1, 7, 2] = -np.inf
+    with pytest.raises(ValueError, match=r"-inf.*observation 'c'.*1 draw.*az\.loo"):
+        with_log_likelihood(idata, loglik, obs_coords=list("abcdef"))
+
+
+def _bare_posterior(stacked=False):
+    import xarray as xr
+
+    draws = xr.Dataset({"mu": (("chain", "draw"), np.zeros((2, 10)))})  # no chain/draw coordinate variables
+    if stacked:
+        draws = draws.assign_coords(chain=[0, 1], draw=np.arange(10)).stack(sample=("chain", "draw"))
+    return xr.DataTree.from_dict({"posterior": draws})
+
+
+def test_a_posterior_without_chain_and_draw_labels():
+    out = with_log_likelihood(_bare_posterior(), np.zeros((2, 10, 3)))
+    assert out["log_likelihood"]["y"].shape == (2, 10, 3)
+
+
+def test_a_stacked_posterior_says_unstack():
+    with pytest.raises(ValueError, match=r"stacked.*'sample'.*unstack"):
+        with_log_likelihood(_bare_posterior(stacked=True), np.zeros((2, 10, 3)))
+
+
+@pytest.mark.parametrize("dim", ["chain", "draw"])
+def test_obs_dim_cannot_be_chain_or_draw(fit, dim):
+    _, idata = fit
+    with pytest.raises(ValueError, match=rf"obs_dim {dim!r} is one of the posterior's sample dimensions"):
+        with_log_likelihood(idata, np.zeros((4, 500, 6)), obs_dim=dim)

@@ -124,3 +124,24 @@ def test_ax_must_be_axes_for_errorbars():
     fig, ax = plt.subplots()
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes.*got Figure"):
         plot_errorbar([1], [1], lower=[0], upper=[2], ax=fig)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("func", [plot_errorbar, plot_x_errorbar])
+def test_a_non_finite_bound_is_named_not_a_missing_bar(func, bad):
+    """A NaN or infinite bound silently removed the bar: the point looked certain."""
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"upper.*not finite.*position\(s\) \[1\]"):
+        func([1.0, 2.0], [0.5, 0.6], [0.4, 0.5], [0.6, bad], ax=ax)
+    with pytest.raises(ValueError, match=r"(ys|xs).*not finite.*position\(s\) \[0\]"):
+        func([1.0, 2.0], [np.nan, 0.6], [0.4, 0.5], [0.6, 0.7], ax=ax) if func is plot_errorbar else func(
+            [np.nan, 0.6], [1.0, 2.0], [0.4, 0.5], [0.6, 0.7], ax=ax)
+    plt.close(fig)
+
+
+def test_a_mean_outside_its_own_interval_offers_the_median():
+    """A heavy-tailed posterior's mean can lie outside its 89% interval: not a widths mistake."""
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"heavy-tailed.*median"):
+        plot_errorbar([1.0], [5.0], [0.1], [2.0], ax=ax)
+    plt.close(fig)

@@ -174,3 +174,15 @@ def test_kind_is_kept(values):
     da = xr.DataArray(values, dims="obs", coords={"obs": s.index}, name="p")
     out = invlogit(logit(da))
     assert isinstance(out, xr.DataArray) and out.dims == ("obs",) and out.indexes["obs"].equals(s.index)
+
+
+# --- issue 28 ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("func", [center, standardize, logit, invlogit])
+def test_a_masked_array_with_masked_values_is_refused(func):
+    """center() used the masked values as if they were data (np.asarray drops the mask)."""
+    values = np.ma.masked_array([0.2, 0.4, 99.0], mask=[False, False, True])
+    with pytest.raises(ValueError, match=r"masked.*position\(s\) \[2\].*compressed\(\)"):
+        func(values)
+    np.testing.assert_allclose(center(np.ma.masked_array([1.0, 3.0], mask=[False, False])), [-1.0, 1.0])
