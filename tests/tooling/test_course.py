@@ -58,7 +58,7 @@ def test_toc_pages_and_chapters():
     assert not course.is_notebook(ROOT / "book" / "api.md") and not course.is_notebook(ROOT / "README.md")
 
 
-def test_adding_a_chapter_is_one_file_and_one_toc_line(copy):
+def test_a_chapter_added_to_the_toc_reaches_every_tool(copy):
     before = course.chapter_names(copy)
     (copy / "book" / "new_chapter.md").write_text(CHAPTER)
     toc = (copy / "_toc.yml").read_text()
