@@ -21,7 +21,8 @@ help:
 	@echo "make bench  - time every page (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=1 (default 2), FORCE=1)"
-	@echo "make format - black the code cells of every notebook page (or FILES=\"book/radon.md\") at the column's width, via jupytext"
+	@echo "make format - ruff on the Python files, then black the code cells of every notebook page (or FILES=\"book/radon.md\")"
+	@echo "              at the column's width, via jupytext"
 	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
 	@echo "make handout - every exercise page without its solutions, as _build/handouts/<page>.ipynb"
 	@echo "make clean  - remove the built book and caches (keeps .venv)"
@@ -71,9 +72,13 @@ JOBS ?= 2
 robustness: $(STAMP)
 	CHAPTERS="$(CHAPTERS)" SEEDS="$(SEEDS)" JOBS="$(JOBS)" FORCE="$(FORCE)" $(PY) -m tools.robustness
 
-# The code cells at the rendered column's width (black, line-length 78 from pyproject.toml), through jupytext so
-# that the .md stays the source; then lists the lines black cannot wrap (comments, strings). make test checks both.
+# The Python files (package, tools, tests, benchmarks, data/build_data.py) with ruff: formatted, then the fixable
+# lint fixed and the rest listed (pyproject.toml's [tool.ruff]; tests/tooling/test_lint.py checks both). Then the
+# notebook pages' code cells at the rendered column's width (black, line-length 78 from pyproject.toml), through
+# jupytext so that the .md stays the source; then the lines black cannot wrap (comments, strings). make test checks both.
 format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 	$(PY) -m tools.code_format $(FILES)
 
 # Two test files (a chapter page is one file) at a time on the 2 cores (pytest-xdist; a chapter's cells stay

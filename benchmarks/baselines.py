@@ -122,11 +122,23 @@ def frog_grid() -> dict:
     for seed, s in zip(seeds, grid):
         with model:
             pm.set_data({"sigma": np.asarray(s)})
-            pm.sample(draws=1000, tune=500, chains=4, cores=2, random_seed=int(seed), nuts_sampler="pymc",
-                      progressbar=False, compute_convergence_checks=False)
+            pm.sample(
+                draws=1000,
+                tune=500,
+                chains=4,
+                cores=2,
+                random_seed=int(seed),
+                nuts_sampler="pymc",
+                progressbar=False,
+                compute_convergence_checks=False,
+            )
     naive = time.perf_counter() - start
-    return {"name": "reed-frog sigma grid, 20 fits", "course_seconds": course_seconds, "naive_seconds": naive,
-            "note": "all 20 fits measured; naive = pm.sample with PyMC's own NUTS, recompiling every fit"}
+    return {
+        "name": "reed-frog sigma grid, 20 fits",
+        "course_seconds": course_seconds,
+        "naive_seconds": naive,
+        "note": "all 20 fits measured; naive = pm.sample with PyMC's own NUTS, recompiling every fit",
+    }
 
 
 def radon_loop(n_counties: int = 10) -> dict:
@@ -157,9 +169,13 @@ def radon_loop(n_counties: int = 10) -> dict:
             pm.sample(random_seed=i, chains=4, cores=2, progressbar=False, compute_convergence_checks=False)
     measured = time.perf_counter() - start
     naive = measured * len(counties) / n_counties
-    return {"name": "radon separate regressions, 85 counties", "course_seconds": course_seconds, "naive_seconds": naive,
-            "note": f"naive = one pm.sample model per county (PyMC's default sampler), measured on {n_counties} "
-                    f"counties ({measured:.1f} s) and **extrapolated** to {len(counties)}"}
+    return {
+        "name": "radon separate regressions, 85 counties",
+        "course_seconds": course_seconds,
+        "naive_seconds": naive,
+        "note": f"naive = one pm.sample model per county (PyMC's default sampler), measured on {n_counties} "
+        f"counties ({measured:.1f} s) and **extrapolated** to {len(counties)}",
+    }
 
 
 def confound_study(n_naive: int = 4) -> dict:
@@ -179,7 +195,7 @@ def confound_study(n_naive: int = 4) -> dict:
     settings = chapter_constant(uses.chapter, "STUDY")
     n_sets = chapter_constant(uses.chapter, "N_REPLICATES")
     sims = [ns["simulate"](seed) for seed in _seeds(n_sets)]
-    fit_seeds = [_seeds(n_sets * len(models))[r * len(models):(r + 1) * len(models)] for r in range(n_sets)]
+    fit_seeds = [_seeds(n_sets * len(models))[r * len(models) : (r + 1) * len(models)] for r in range(n_sets)]
     data_names = {name: {v.name for v in model.data_vars} for name, model in models.items()}
 
     def data_for(name, sim):
@@ -189,8 +205,13 @@ def confound_study(n_naive: int = 4) -> dict:
     compiled = {name: compile_model(model) for name, model in models.items()}
     for r, sim in enumerate(sims):
         for k, name in enumerate(models):
-            sample_compiled(compiled[name], random_seed=fit_seeds[r][k], data=data_for(name, sim),
-                            target_accept=target_accept[name], **settings)
+            sample_compiled(
+                compiled[name],
+                random_seed=fit_seeds[r][k],
+                data=data_for(name, sim),
+                target_accept=target_accept[name],
+                **settings,
+            )
     course_seconds = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -198,24 +219,33 @@ def confound_study(n_naive: int = 4) -> dict:
         for k, (name, model) in enumerate(models.items()):
             with model:
                 pm.set_data(data_for(name, sim))
-                pm.sample(**settings, cores=2, random_seed=fit_seeds[r][k], target_accept=target_accept[name],
-                          progressbar=False, compute_convergence_checks=False)
+                pm.sample(
+                    **settings,
+                    cores=2,
+                    random_seed=fit_seeds[r][k],
+                    target_accept=target_accept[name],
+                    progressbar=False,
+                    compute_convergence_checks=False,
+                )
     measured = time.perf_counter() - start
     naive = measured * len(sims) / n_naive
-    return {"name": f"random-confounds study, {len(models)} models x {len(sims)} data sets",
-            "course_seconds": course_seconds,
-            "naive_seconds": naive,
-            "note": f"naive = pm.sample (nutpie, PyMC's default here) compiling each model for every data set, "
-                    f"measured on {n_naive} data sets ({measured:.1f} s) and **extrapolated** to {len(sims)}; "
-                    "the course's path measured in full"}
+    return {
+        "name": f"random-confounds study, {len(models)} models x {len(sims)} data sets",
+        "course_seconds": course_seconds,
+        "naive_seconds": naive,
+        "note": f"naive = pm.sample (nutpie, PyMC's default here) compiling each model for every data set, "
+        f"measured on {n_naive} data sets ({measured:.1f} s) and **extrapolated** to {len(sims)}; "
+        "the course's path measured in full",
+    }
 
 
 BASELINES = {"frog_grid": frog_grid, "radon_loop": radon_loop, "confound_study": confound_study}
 USES = {
     "frog_grid": Uses("multilevel_models", ("fixed_sigma_model",)),
     "radon_loop": Uses("radon", ("separate", "radon")),
-    "confound_study": Uses("random_confounds", ("MODELS", "TARGET_ACCEPT", "simulate", "model_data"),
-                           ("STUDY", "N_REPLICATES")),
+    "confound_study": Uses(
+        "random_confounds", ("MODELS", "TARGET_ACCEPT", "simulate", "model_data"), ("STUDY", "N_REPLICATES")
+    ),
 }
 
 
@@ -225,7 +255,10 @@ def run_all(names: list[str] | None = None) -> list[dict]:
     for baseline in [BASELINES[n] for n in (names or BASELINES)]:
         result = baseline()
         ratio = result["naive_seconds"] / result["course_seconds"]
-        print(f"{result['name']}: course {result['course_seconds']:.1f} s, naive {result['naive_seconds']:.1f} s "
-              f"({ratio:.1f}x)", flush=True)
+        print(
+            f"{result['name']}: course {result['course_seconds']:.1f} s, naive {result['naive_seconds']:.1f} s "
+            f"({ratio:.1f}x)",
+            flush=True,
+        )
         results.append(result)
     return results

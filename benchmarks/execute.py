@@ -67,7 +67,7 @@ class PeakMemory:
                 pass
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -102,13 +102,17 @@ def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int
     """Run every code cell of the chapter at `path` with compile caches under `cache_dir` (None: wherever this
     process's environment puts them, as tools/prewarm.py wants)."""
     notebook = jupytext.read(path)
-    env = {"RETHINKING_UTILS_PROGRESS": "0"} | dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
+    env = (
+        {"RETHINKING_UTILS_PROGRESS": "0"} | dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
+    )
     env["MPLBACKEND"] = "Agg"
     from rethinking_utils.sampling import TIMING_LOG_ENV
 
     timing_log = Path(tempfile.mkdtemp(prefix="bench-timing-")) / "timing.jsonl"
     env[TIMING_LOG_ENV] = str(timing_log)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     cell_seconds: list[tuple[int, float, str]] = []
     start = time.perf_counter()
     with client.setup_kernel(env=env):

@@ -84,13 +84,16 @@ def merge(old: dict, new: dict) -> dict:
     measured = {b["name"] for b in new["baselines"]}
     new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
     measured_paths = {(row["model"], row["path"]) for row in new.get("samplers", [])}
-    new["samplers"] = [row for row in old.get("samplers", []) if (row["model"], row["path"]) not in measured_paths] + \
-        new.get("samplers", [])
+    new["samplers"] = [
+        row for row in old.get("samplers", []) if (row["model"], row["path"]) not in measured_paths
+    ] + new.get("samplers", [])
     from benchmarks.samplers import MODELS, PATHS
 
     def rank(row: dict) -> tuple[int, int]:
-        return (MODELS.index(row["model"]) if row["model"] in MODELS else len(MODELS),
-                PATHS.index(row["path"]) if row["path"] in PATHS else len(PATHS))
+        return (
+            MODELS.index(row["model"]) if row["model"] in MODELS else len(MODELS),
+            PATHS.index(row["path"]) if row["path"] in PATHS else len(PATHS),
+        )
 
     new["samplers"].sort(key=rank)
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
@@ -111,20 +114,33 @@ def main() -> None:
     parser.add_argument("--skip-chapters", action="store_true")
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--baselines", nargs="*", default=None, help="names of baselines to run (default: all)")
-    parser.add_argument("--samplers", action="store_true",
-                        help="also run the sampler paths side by side (needs benchmarks/requirements.txt)")
+    parser.add_argument(
+        "--samplers",
+        action="store_true",
+        help="also run the sampler paths side by side (needs benchmarks/requirements.txt)",
+    )
     parser.add_argument("--sampler-repeats", type=int, default=3, help="warm runs per sampler path (minimum kept)")
     parser.add_argument("--sampler-models", nargs="*", default=None, help="models for the sampler paths (default: all)")
     parser.add_argument("--sampler-paths", nargs="*", default=None, help="sampler paths to run (default: all)")
-    parser.add_argument("--merge", action="store_true",
-                        help="keep the entries of an earlier results.json that this run does not measure")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the entries of an earlier results.json that this run does not measure",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
-    results: dict = {"machine": machine(), "targets": {
-        "total_cold_seconds": TARGET_TOTAL_COLD_S, "total_warm_seconds": TARGET_TOTAL_WARM_S,
-        "page_cold_seconds": TARGET_PAGE_COLD_S, "page_warm_seconds": TARGET_PAGE_WARM_S,
-        "peak_mb": TARGET_PEAK_MB, "baseline_ratio": TARGET_RATIO}}
+    results: dict = {
+        "machine": machine(),
+        "targets": {
+            "total_cold_seconds": TARGET_TOTAL_COLD_S,
+            "total_warm_seconds": TARGET_TOTAL_WARM_S,
+            "page_cold_seconds": TARGET_PAGE_COLD_S,
+            "page_warm_seconds": TARGET_PAGE_WARM_S,
+            "peak_mb": TARGET_PEAK_MB,
+            "baseline_ratio": TARGET_RATIO,
+        },
+    }
     results["chapters"] = [] if args.skip_chapters else run_chapters(args.chapters)
     if not args.skip_baselines:
         from benchmarks.baselines import run_all
@@ -135,8 +151,9 @@ def main() -> None:
     if args.samplers:
         from benchmarks import samplers
 
-        results["samplers"] = samplers.run_all(args.sampler_models or samplers.MODELS, args.sampler_paths or samplers.PATHS,
-                                               repeats=args.sampler_repeats)
+        results["samplers"] = samplers.run_all(
+            args.sampler_models or samplers.MODELS, args.sampler_paths or samplers.PATHS, repeats=args.sampler_repeats
+        )
     results["benchmark_seconds"] = time.perf_counter() - started
     if not args.samplers and not args.merge and (HERE / "results.json").exists():
         # the sampler paths' last table stays as a record (no longer run by default)

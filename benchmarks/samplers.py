@@ -95,14 +95,19 @@ def build(name: str):
         radon = load_data("radon")
         county = radon["county_code"].to_numpy()
         y = radon["log_radon"].to_numpy()
-        coords = {"county": np.arange(county.max() + 1), "home": np.arange(len(radon)), "effect": ["intercept", "floor"]}
+        coords = {
+            "county": np.arange(county.max() + 1),
+            "home": np.arange(len(radon)),
+            "effect": ["intercept", "floor"],
+        }
         with pm.Model(coords=coords) as model:
             idx = pm.Data("county_idx", county, dims="home")
             x = pm.Data("floor", radon["floor"].to_numpy().astype(float), dims="home")
             obs = pm.Data("log_radon", y, dims="home")
             mu = pm.Normal("mu", 0, [5.0, 2.0], dims="effect")
-            chol, corr, sds = pm.LKJCholeskyCov("chol", n=2, eta=2.0, sd_dist=pm.HalfNormal.dist(1.0, shape=2),
-                                                compute_corr=True, store_in_trace=False)
+            chol, corr, sds = pm.LKJCholeskyCov(
+                "chol", n=2, eta=2.0, sd_dist=pm.HalfNormal.dist(1.0, shape=2), compute_corr=True, store_in_trace=False
+            )
             pm.Deterministic("sigma_county", sds, dims="effect")
             pm.Deterministic("rho", corr[0, 1])
             z = pm.Normal("z", 0, 1, dims=("county", "effect"))
@@ -166,8 +171,9 @@ def worker(model_name: str, path: str) -> dict:
                 idata = sample_compiled(compiled, random_seed=SEED, data=data, draws=DRAWS, tune=TUNE, chains=CHAINS)
             else:
                 fit_model = compiled.with_data(**data) if data else compiled
-                idata = nutpie.sample(fit_model, draws=DRAWS, tune=TUNE, chains=CHAINS, cores=2, seed=SEED,
-                                      progress_bar=False)
+                idata = nutpie.sample(
+                    fit_model, draws=DRAWS, tune=TUNE, chains=CHAINS, cores=2, seed=SEED, progress_bar=False
+                )
             fits.append((time.perf_counter() - start, idata))
         # the timed fit is nutpie's sampling (and, at the refit, setting the data); for the JAX backend it also
         # includes JAX's compilation, which happens at the first call of the log density
@@ -238,7 +244,11 @@ def run_one(model: str, path: str, cache_dir: Path, timeout: int = 900) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.samplers", "--worker", model, path],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     # polled over the process tree (the worker and PyMC's chain processes), as for the chapters: the worker's own
     # ru_maxrss is no good here, Linux carries the parent's high-water mark into a forked child
@@ -246,7 +256,9 @@ def run_one(model: str, path: str, cache_dir: Path, timeout: int = 900) -> dict:
         stdout, stderr = proc.communicate(timeout=timeout)
     if proc.returncode != 0:
         lines = stderr.strip().splitlines() or ["no output"]
-        errors = [line for line in lines if line and not line.startswith(" ") and ("Error" in line or "Exception" in line)]
+        errors = [
+            line for line in lines if line and not line.startswith(" ") and ("Error" in line or "Exception" in line)
+        ]
         return {"model": model, "path": path, "error": (errors or lines)[-1][:300]}
     run = json.loads(stdout.strip().splitlines()[-1])
     run["seconds"]["process"] = time.perf_counter() - start  # the whole process, interpreter start to exit
@@ -285,9 +297,13 @@ def run_all(models=MODELS, paths=PATHS, repeats: int = 3) -> list[dict]:
                 row["agreement_z"] = agreement(cold, reference) if reference else None
                 best = min((w for w in warm if "error" not in w), key=lambda w: w["seconds"]["total"], default=None)
                 row["best_warm"] = best
-                print(f"{model:10s} {path:13s} cold {cold['seconds']['total']:5.1f} s, warm "
-                      f"{best['seconds']['total'] if best else float('nan'):5.1f} s, refit {cold['seconds']['refit']:5.1f} s, "
-                      f"sampling {cold['seconds']['sampling']:4.1f} s", flush=True)
+                print(
+                    f"{model:10s} {path:13s} cold {cold['seconds']['total']:5.1f} s, warm "
+                    f"{best['seconds']['total'] if best else float('nan'):5.1f} s, "
+                    f"refit {cold['seconds']['refit']:5.1f} s, "
+                    f"sampling {cold['seconds']['sampling']:4.1f} s",
+                    flush=True,
+                )
             rows.append(row)
     return rows
 

@@ -31,8 +31,12 @@ from rethinking_utils.data import registry
 
 DATASETS = Path(__file__).resolve().parent.parent / "rethinking_utils" / "datasets"
 R_LIBRARIES = [
-    "/usr/lib/R/site-library", "/usr/local/lib/R/site-library", "/usr/lib/R/library", "/usr/local/lib/R/library",
-    "/opt/homebrew/lib/R/library", "/Library/Frameworks/R.framework/Resources/library",
+    "/usr/lib/R/site-library",
+    "/usr/local/lib/R/site-library",
+    "/usr/lib/R/library",
+    "/usr/local/lib/R/library",
+    "/opt/homebrew/lib/R/library",
+    "/Library/Frameworks/R.framework/Resources/library",
 ]
 
 
@@ -42,8 +46,9 @@ def emdbook_data() -> Path:
     if os.environ.get("EMDBOOK_DATA"):
         candidates.append(Path(os.environ["EMDBOOK_DATA"]))
     if shutil.which("Rscript"):
-        answer = subprocess.run(["Rscript", "-e", 'cat(system.file("data", package="emdbook"))'],
-                                capture_output=True, text=True)
+        answer = subprocess.run(
+            ["Rscript", "-e", 'cat(system.file("data", package="emdbook"))'], capture_output=True, text=True
+        )
         if answer.stdout.strip():
             candidates.append(Path(answer.stdout.strip()))
     candidates += [Path(lib) / "emdbook" / "data" for lib in R_LIBRARIES]
@@ -141,8 +146,11 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="data sets to rebuild (default: every one in the registry)")
-    parser.add_argument("--accept", action="store_true",
-                        help="write rebuilt files that differ from the registry and print their new checksums")
+    parser.add_argument(
+        "--accept",
+        action="store_true",
+        help="write rebuilt files that differ from the registry and print their new checksums",
+    )
     args = parser.parse_args(argv)
     entries = registry()
     if set(BUILDERS) != set(entries):
@@ -174,8 +182,11 @@ def main(argv: list[str] | None = None) -> int:
             mismatches.append(name)
             print(f"MISMATCH {entry['file']}: " + "; ".join(problems) + f". {path} is left unchanged.")
     if mismatches:
-        print(f"build_data: {len(mismatches)} data set(s) differ from the registry: {', '.join(mismatches)}. "
-              "If the change is deliberate, run again with --accept and update registry.toml.", file=sys.stderr)
+        print(
+            f"build_data: {len(mismatches)} data set(s) differ from the registry: {', '.join(mismatches)}. "
+            "If the change is deliberate, run again with --accept and update registry.toml.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -9,9 +9,9 @@ from rethinking_utils.book import Chapter, check_claim, course_seed, glue_number
 from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
 from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
-from rethinking_utils.sampling import compile_model, sample_compiled
 from rethinking_utils.loo import with_log_likelihood
 from rethinking_utils.plots import plot_errorbar, plot_line, plot_scatter, plot_x_errorbar, use_style
+from rethinking_utils.sampling import compile_model, sample_compiled
 from rethinking_utils.stats import center, invlogit, logit, standardize
 
 __version__ = "0.1.0"

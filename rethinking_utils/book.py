@@ -78,8 +78,7 @@ def course_seed(default: int) -> int:
         seed = int(raw, 10)
     except ValueError:
         raise ValueError(
-            f"{SEED_VARIABLE}={raw!r} is not a non-negative integer; "
-            f"unset it or give one, e.g. {SEED_VARIABLE}=42"
+            f"{SEED_VARIABLE}={raw!r} is not a non-negative integer; unset it or give one, e.g. {SEED_VARIABLE}=42"
         ) from None
     if not 0 <= seed < 2**32:
         raise ValueError(f"{SEED_VARIABLE}={raw!r} is out of range; give an integer from 0 to {2**32 - 1}")
@@ -155,10 +154,9 @@ def start_chapter(default_seed: int, *, ci_prob: float = 0.89) -> Chapter:
     if isinstance(ci_prob, bool) or not isinstance(ci_prob, numbers.Real) or not 0 < ci_prob < 1:
         raise ValueError(f"ci_prob must be a probability strictly between 0 and 1, got {ci_prob!r}")
     import arviz as az
+    import pytensor
 
     from rethinking_utils.plots import use_style
-
-    import pytensor
 
     use_style()
     pytensor.config.numba__fastmath = False  # same seed, same draws: cold or warm compile cache
@@ -173,7 +171,9 @@ def _plain_number(key: str, value: object) -> int | float:
         raise ValueError(f"the glue key must be a non-empty string, got {key!r}")
     if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
         return int(value)  # any size: 10**30 is a number, not an object array
-    if isinstance(value, (numbers.Real, decimal.Decimal)) and not isinstance(value, (float, np.floating, bool, np.bool_)):
+    if isinstance(value, (numbers.Real, decimal.Decimal)) and not isinstance(
+        value, (float, np.floating, bool, np.bool_)
+    ):
         value = float(value)  # Fraction, Decimal
     array = np.asarray(value)
     if array.ndim != 0 or array.dtype.kind not in "iufb":
@@ -297,8 +297,7 @@ def check_claim(key: str, holds: object, detail: str = "") -> bool:
     array = np.asarray(holds)
     if array.ndim != 0 or array.dtype.kind != "b":
         raise TypeError(
-            f"claim {key!r}: needs one True/False, got {type(holds).__name__}; "
-            "reduce an array with .all() or .any()"
+            f"claim {key!r}: needs one True/False, got {type(holds).__name__}; reduce an array with .all() or .any()"
         )
     passed = bool(array)
     _record({"kind": "claim", "key": key, "passed": passed, "detail": str(detail)})

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Union
 
 import graphviz
 
@@ -24,9 +23,9 @@ INSTALL_HINT = (
 )
 
 #: A node's name: a string, or a number (drawn as ``str(number)``, and the same node as that string).
-NodeName = Union[str, int, float]
+NodeName = str | int | float
 #: Graphviz attributes of a node or an edge, e.g. ``{"style": "dashed"}``.
-Attributes = Mapping[str, Union[str, int, float]]
+Attributes = Mapping[str, str | int | float]
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -36,13 +35,15 @@ class GraphvizNotFoundError(RuntimeError):
     """
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dot_renders(path: str) -> None:
     """Render a two-node graph with the ``dot`` at ``path``; raise if it cannot. Successes are cached per path."""
     try:
         done = subprocess.run([path, "-Tsvg"], input=b"digraph { a -> b }", capture_output=True, timeout=60)
     except (OSError, subprocess.SubprocessError) as err:
-        raise GraphvizNotFoundError(f"the Graphviz `dot` program at {path} does not work ({err}); {INSTALL_HINT}") from None
+        raise GraphvizNotFoundError(
+            f"the Graphviz `dot` program at {path} does not work ({err}); {INSTALL_HINT}"
+        ) from None
     if done.returncode != 0 or b"<svg" not in done.stdout:
         said = done.stderr.decode(errors="replace").strip() or "no error message"
         raise GraphvizNotFoundError(
@@ -64,11 +65,7 @@ def _undrawable(char: str) -> bool:
     code = ord(char)
     if char in "\t\n":
         return False
-    return (
-        unicodedata.category(char) in ("Cc", "Cs")
-        or 0xFDD0 <= code <= 0xFDEF
-        or (code & 0xFFFE) == 0xFFFE
-    )
+    return unicodedata.category(char) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def _name(node: object, where: str) -> str:
@@ -167,7 +164,7 @@ def _find_cycle(pairs: list[tuple[str, str]]) -> list[str] | None:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(child) == 1:
-                return path[path.index(child):] + [child]
+                return path[path.index(child) :] + [child]
             elif not state.get(child):
                 state[child] = 1
                 path.append(child)
@@ -189,9 +186,9 @@ def draw_causal_graph(
     Parameters
     ----------
     edges : iterable of (cause, effect) pairs, or a two-column DataFrame
-        For example ``[("G", "X"), ("G", "Y"), ("X", "Y")]``, or one row per edge. Names are strings (drawn exactly as written) or
-        numbers (drawn as ``str(number)``: ``1`` and ``"1"`` are the same node). A pair may be any iterable of
-        two names. An edge given twice is drawn once.
+        For example ``[("G", "X"), ("G", "Y"), ("X", "Y")]``, or one row per edge. Names are strings (drawn
+        exactly as written) or numbers (drawn as ``str(number)``: ``1`` and ``"1"`` are the same node). A pair
+        may be any iterable of two names. An edge given twice is drawn once.
     node_props : dict, optional
         Graphviz attributes per node, keyed by node name, e.g. ``{"G": {"style": "dashed"}}`` to mark G
         unobserved. Nodes are plain text; a node given a ``style`` and no ``shape`` is drawn in an ellipse so
@@ -242,8 +239,11 @@ def draw_causal_graph(
     if isinstance(edges, (str, bytes)) or not isinstance(edges, Iterable):
         raise TypeError(f"edges must be a list of (cause, effect) pairs, got {edges!r:.80}")
     if nodes is not None and (isinstance(nodes, (str, bytes)) or not isinstance(nodes, Iterable)):
-        raise TypeError(f"nodes must be a list of names, e.g. ['Z', 'W'], not the string {nodes!r:.80}"
-                        if isinstance(nodes, (str, bytes)) else f"nodes must be a list of names, got {nodes!r:.80}")
+        raise TypeError(
+            f"nodes must be a list of names, e.g. ['Z', 'W'], not the string {nodes!r:.80}"
+            if isinstance(nodes, (str, bytes))
+            else f"nodes must be a list of names, got {nodes!r:.80}"
+        )
     if type(edges).__name__ == "DataFrame" and hasattr(edges, "itertuples"):
         if len(edges.columns) != 2:
             raise ValueError(
@@ -309,7 +309,8 @@ def draw_causal_graph(
         graph.node(ids[node], **attrs)
     for cause, effect in pairs:
         graph.edge(
-            ids[cause], ids[effect],
+            ids[cause],
+            ids[effect],
             **_attrs(edge_attrs.get((cause, effect), {}), f"edge {(cause, effect)!r}", _EDGE_ATTRIBUTES),
         )
     _check_readable(graph)

@@ -64,7 +64,10 @@ def list_datasets() -> pd.DataFrame:
     """
     entries = _registry()
     table = pd.DataFrame(
-        [{"name": n, **{k: entries[n][k] for k in ("description", "rows", "source", "licence")}} for n in sorted(entries)]
+        [
+            {"name": n, **{k: entries[n][k] for k in ("description", "rows", "source", "licence")}}
+            for n in sorted(entries)
+        ]
     )
     return table.set_index("name")
 
@@ -126,5 +129,7 @@ def load_data(name: str, verify: bool = True) -> pd.DataFrame:
             )
     frame = pd.read_csv(io.BytesIO(raw), dtype=dict(entry["columns"]))
     if list(frame.columns) != list(entry["columns"]):
-        raise ValueError(f"{entry['file']} has the columns {list(frame.columns)}, the registry {list(entry['columns'])}")
+        raise ValueError(
+            f"{entry['file']} has the columns {list(frame.columns)}, the registry {list(entry['columns'])}"
+        )
     return frame

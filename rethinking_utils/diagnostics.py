@@ -64,7 +64,10 @@ class SamplingReport:
 
     @property
     def problems(self) -> list[str]:
-        """One sentence per problem found, each with what to try; empty only when every check was computed and passed."""
+        """One sentence per problem found, each with what to try.
+
+        Empty only when every check was computed and passed.
+        """
         found = []
         if self.nonfinite_draws:
             found.append(
@@ -371,7 +374,9 @@ def sampling_report(
             )
     posterior = posterior.transpose("chain", "draw", ...)
     # a boolean Deterministic (PyMC's own NUTS stores it as bool) is checked as 0/1; ArviZ cannot subtract booleans
-    posterior = posterior.assign({name: da.astype(float) for name, da in posterior.data_vars.items() if da.dtype == bool})
+    posterior = posterior.assign(
+        {name: da.astype(float) for name, da in posterior.data_vars.items() if da.dtype == bool}
+    )
     chains, draws = int(posterior.sizes["chain"]), int(posterior.sizes["draw"])
     if chains == 0 or draws == 0:
         raise ValueError(f"the posterior has no draws ({chains} chains x {draws} draws): sample with draws >= 1")

@@ -97,8 +97,12 @@ def with_log_likelihood(
         stacked = [dim for dim in posterior.dims if dim not in ("chain", "draw")][:1]
         raise ValueError(
             f"the posterior has dims {tuple(posterior.dims)}, not (chain, draw, ...)"
-            + (f"; if it was stacked to one {stacked[0]!r} dimension, pass the fit as sampled or "
-               f"posterior.unstack({stacked[0]!r})" if stacked else "")
+            + (
+                f"; if it was stacked to one {stacked[0]!r} dimension, pass the fit as sampled or "
+                f"posterior.unstack({stacked[0]!r})"
+                if stacked
+                else ""
+            )
         )
     values = np.asarray(loglik, dtype=float)
     chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
@@ -108,8 +112,10 @@ def with_log_likelihood(
         )
     if np.isnan(values).any() or np.isposinf(values).any():
         raise ValueError("loglik holds NaN or +inf values; a log-likelihood is finite")
-    coords = {dim: posterior[dim].values if dim in posterior.coords else np.arange(posterior.sizes[dim])
-              for dim in ("chain", "draw")}
+    coords = {
+        dim: posterior[dim].values if dim in posterior.coords else np.arange(posterior.sizes[dim])
+        for dim in ("chain", "draw")
+    }
     coords[obs_dim] = np.arange(values.shape[2]) if obs_coords is None else np.asarray(obs_coords)
     if len(coords[obs_dim]) != values.shape[2]:
         raise ValueError(f"obs_coords has {len(coords[obs_dim])} labels for {values.shape[2]} observations")
@@ -135,8 +141,13 @@ def with_log_likelihood(
                     f"obs_dim {obs_dim!r} has {da.sizes[obs_dim]} positions in the log-likelihood of {name!r} already, "
                     f"got {values.shape[2]} for {var_name!r}: give this observed variable another obs_dim"
                 )
-        existing = existing.drop_vars([c for c in existing.coords if c == obs_dim and not any(
-            obs_dim in da.dims for da in existing.data_vars.values())])
+        existing = existing.drop_vars(
+            [
+                c
+                for c in existing.coords
+                if c == obs_dim and not any(obs_dim in da.dims for da in existing.data_vars.values())
+            ]
+        )
         group = xr.merge([existing, group], compat="override", join="outer")
     out["log_likelihood"] = xr.DataTree(group)
     return out

@@ -207,7 +207,9 @@ def _intervals(centers: np.ndarray, lower: ArrayLike, upper: ArrayLike, axis: st
                 "interval is undefined (too few draws, a NaN in the posterior)"
             )
     if (lo > hi).any():
-        raise ValueError(f"lower > upper at positions {np.flatnonzero(lo > hi)[:5].tolist()}; pass (lower, upper) bounds")
+        raise ValueError(
+            f"lower > upper at positions {np.flatnonzero(lo > hi)[:5].tolist()}; pass (lower, upper) bounds"
+        )
     outside = (centers < lo) | (centers > hi)
     if outside.any():
         where = np.flatnonzero(outside)[:5].tolist()

@@ -23,8 +23,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pymc as pm
     import xarray as xr
-    from nutpie.compile_pymc import CompiledPyMCModel
     from numpy.typing import ArrayLike
+    from nutpie.compile_pymc import CompiledPyMCModel
 
 #: What to install when a sampling helper is missing its libraries.
 SAMPLING_EXTRA = "pip install 'rethinking-utils[sampling]' (PyMC, nutpie and ArviZ)"
@@ -117,7 +117,9 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
         )
     if var_names is not None:
         if isinstance(var_names, str):
-            raise TypeError(f"var_names must be a list of variable names, got the string {var_names!r}: wrap it in [...]")
+            raise TypeError(
+                f"var_names must be a list of variable names, got the string {var_names!r}: wrap it in [...]"
+            )
         var_names = list(var_names)
         stored = [var.name for var in model.free_RVs + model.deterministics]
         unknown = [name for name in var_names if name not in stored]
@@ -271,7 +273,9 @@ class _DataChecks:
         flat = np.asarray(compiled.initial_point_func(0), dtype=float)
         names, slices, shape_list = compiled.shape_info
         wanted = {var.name for var in value_vars}
-        start = {name: flat[part].reshape(shape) for name, part, shape in zip(names, slices, shape_list) if name in wanted}
+        start = {
+            name: flat[part].reshape(shape) for name, part, shape in zip(names, slices, shape_list) if name in wanted
+        }
         self.point = [start[var.name] for var in value_vars]
 
     def run(self, compiled: CompiledPyMCModel, data: Mapping[str, np.ndarray]) -> None:
@@ -313,11 +317,14 @@ class _DataChecks:
                 changed[name] = (old, shape)
         if changed:
             keep = self.free + [name for name in self.stored if name not in changed]
-            which = ", ".join(f"{name!r} has shape {old} in the compiled model and would have {new}"
-                              for name, (old, new) in changed.items())
+            which = ", ".join(
+                f"{name!r} has shape {old} in the compiled model and would have {new}"
+                for name, (old, new) in changed.items()
+            )
             raise ValueError(
                 f"the Deterministic {which} with the new data: a compiled model stores every Deterministic with the "
-                f"shape it had when it was compiled. Leave it out of storage, compile_model(model, var_names={keep!r}), "
+                "shape it had when it was compiled. Leave it out of storage, "
+                f"compile_model(model, var_names={keep!r}), "
                 "and compute it from the posterior; or build the model with the new data and compile it again"
             )
 
@@ -344,7 +351,9 @@ def _checked_data(compiled: CompiledPyMCModel, data: Mapping[str, ArrayLike]) ->
         try:
             new = np.asarray(value, dtype=float if old.dtype.kind == "f" else None)
         except (TypeError, ValueError):
-            raise TypeError(f"data {name!r} must be numbers like the model's ({old.dtype}), got {value!r:.80}") from None
+            raise TypeError(
+                f"data {name!r} must be numbers like the model's ({old.dtype}), got {value!r:.80}"
+            ) from None
         if new.dtype.kind not in "biuf":
             raise TypeError(f"data {name!r} must be numbers like the model's ({old.dtype}), got {new.dtype} values")
         if new.ndim != old.ndim:
@@ -387,7 +396,9 @@ def _logp_at_start(compiled: CompiledPyMCModel, tries: int = 10) -> bool | None:
         func = compiled.compiled_logp_func.ctypes
         user_data = compiled.user_data.ctypes.data
         n_dim = int(compiled.n_dim)
-        points = [np.ascontiguousarray(compiled.initial_point_func(seed), dtype=np.float64).copy() for seed in range(tries)]
+        points = [
+            np.ascontiguousarray(compiled.initial_point_func(seed), dtype=np.float64).copy() for seed in range(tries)
+        ]
     except Exception:  # noqa: BLE001 - an internal of nutpie changed: skip the early check
         return None
     pointer = ctypes.POINTER(ctypes.c_double)
@@ -395,7 +406,9 @@ def _logp_at_start(compiled: CompiledPyMCModel, tries: int = 10) -> bool | None:
         if point.shape != (n_dim,):
             return False
         grad, logp = np.zeros(n_dim), np.zeros(1)
-        code = func(n_dim, point.ctypes.data_as(pointer), grad.ctypes.data_as(pointer), logp.ctypes.data_as(pointer), user_data)
+        code = func(
+            n_dim, point.ctypes.data_as(pointer), grad.ctypes.data_as(pointer), logp.ctypes.data_as(pointer), user_data
+        )
         if code == 0 and np.isfinite(logp[0]):
             return True
     return False
@@ -408,7 +421,8 @@ def _check_fits(compiled: CompiledPyMCModel, updated: CompiledPyMCModel, data: d
     changed = [name for name in data if _logp_at_start(compiled.with_data(**{name: data[name]})) is False] or list(data)
     shapes = ", ".join(f"{name}: {value.shape}" for name, value in sorted(_data_names(updated).items()))
     raise ValueError(
-        "the new data do not fit the model: " + ", ".join(f"{n!r} (shape {data[n].shape})" for n in changed)
+        "the new data do not fit the model: "
+        + ", ".join(f"{n!r} (shape {data[n].shape})" for n in changed)
         + f". With them the model's log-density cannot be evaluated at its initial point. The model's data are now "
         f"{shapes}: arrays that share a dimension must change length together (pass them all in data=), and values "
         "must lie in the likelihood's support (e.g. counts >= 0)"
@@ -488,7 +502,9 @@ def _new_coords(
             index = pd.Index(np.asarray(labels))
             n = lengths.get(dim, len(current[dim]))
             if len(index) != n:
-                raise ValueError(f"coords[{dim!r}] has {len(index)} labels; the dimension {dim!r} has length {n} in this fit")
+                raise ValueError(
+                    f"coords[{dim!r}] has {len(index)} labels; the dimension {dim!r} has length {n} in this fit"
+                )
             if not index.is_unique:
                 raise ValueError(
                     f"coords[{dim!r}] repeats labels {index[index.duplicated()].unique().tolist()[:5]}: "
@@ -569,7 +585,8 @@ def sample_compiled(
         them), new data have the wrong number of dimensions, NaN or infinite values, integers the model's data type
         cannot hold, group indices outside the compiled groups, change the shape of a stored Deterministic, or do
         not fit the model; if the log density is not finite at the initial point (the message names the variables,
-        e.g. observed counts above their trials); or ``coords`` names an unknown dimension, has the wrong length or repeats a label.
+        e.g. observed counts above their trials); or ``coords`` names an unknown dimension, has the wrong length or
+        repeats a label.
 
     Examples
     --------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
     #: What the functions take: numbers in any of the shapes a reader has at hand.
-    Numbers = Union[ArrayLike, pd.Series, xr.DataArray]
+    Numbers = ArrayLike | pd.Series | xr.DataArray
     #: What they return: the kind they were given (a list or tuple comes back as an array).
-    Result = Union[float, np.ndarray, pd.Series, xr.DataArray]
+    Result = float | np.ndarray | pd.Series | xr.DataArray
 
 
 def _is_data_array(x: object) -> bool:

@@ -12,7 +12,7 @@ def test_reader_call_form_draws_g_dashed():
     assert isinstance(dag, graphviz.Digraph)
     svg = dag.pipe(format="svg").decode()  # the real `dot` program renders it
     assert svg.count('class="node"') == 3 and svg.count('class="edge"') == 3
-    assert 'stroke-dasharray' in svg  # G's outline is dashed
+    assert "stroke-dasharray" in svg  # G's outline is dashed
     assert drawn(dag) == (["G", "X", "Y"], sorted(CONFOUND)) and "rankdir=LR" in dag.source
 
 
@@ -157,8 +157,9 @@ def test_not_a_number_is_not_a_name():
 
 
 def test_number_names_and_their_props():
-    dag = draw_causal_graph([(1, 2), (np.int64(2), 3.5)], node_props={1: {"style": "dashed"}},
-                            edge_props={(1, 2): {"color": "red"}})
+    dag = draw_causal_graph(
+        [(1, 2), (np.int64(2), 3.5)], node_props={1: {"style": "dashed"}}, edge_props={(1, 2): {"color": "red"}}
+    )
     nodes, edges = drawn(dag)
     assert nodes == ["1", "2", "3.5"] and edges == [("1", "2"), ("2", "3.5")]
     assert "dashed" in dag.source and "red" in dag.source
@@ -187,7 +188,7 @@ def names():
     letters = st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n")
     return st.one_of(
         st.text(letters, min_size=1, max_size=12).filter(drawable),
-        st.integers(-10**6, 10**6),
+        st.integers(-(10**6), 10**6),
     )
 
 

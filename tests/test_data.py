@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import rethinking_utils as ru
@@ -171,6 +170,7 @@ def test_gitattributes_keeps_the_data_files_byte_for_byte():
         pytest.skip("not a git checkout")
     files = [f"rethinking_utils/datasets/{entry['file']}" for entry in REGISTRY.values()]
     files.append("rethinking_utils/datasets/registry.toml")
-    out = subprocess.run(["git", "-C", str(ROOT), "check-attr", "text", "--", *files], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "check-attr", "text", "--", *files], capture_output=True, text=True, check=True
+    ).stdout
     assert out.splitlines() == [f"{name}: text: unset" for name in files]

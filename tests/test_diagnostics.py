@@ -1,6 +1,5 @@
 """sampling_report on hand-made posteriors (known answers) and on the real samplers."""
 
-
 import arviz as az
 import numpy as np
 import pymc as pm
@@ -105,7 +104,6 @@ def test_real_samplers(sampler):
     assert sampling_report(idata).divergences == 3
 
 
-
 # --- issue 13: never "No problems found" for a broken posterior -----------------------------------------------
 
 import re  # noqa: E402
@@ -120,9 +118,7 @@ def posterior_of(draws, **more):
     """A fit with the given (chain, draw) arrays as posterior variables and no divergences."""
     variables = {"a": draws, **more}
     chains, n = draws.shape[:2]
-    return az.from_dict(
-        {"posterior": variables, "sample_stats": {"diverging": np.zeros((chains, n), dtype=bool)}}
-    )
+    return az.from_dict({"posterior": variables, "sample_stats": {"diverging": np.zeros((chains, n), dtype=bool)}})
 
 
 def healthy(chains=4, draws=200):
@@ -200,7 +196,9 @@ def test_real_nutpie_fit_with_a_nan_deterministic():
     with pm.Model():
         mu = pm.Normal("mu", 0, 1)
         pm.Deterministic("log_mu", pm.math.log(mu))
-        idata = pm.sample(draws=300, tune=300, chains=2, cores=1, random_seed=3, nuts_sampler="nutpie", progressbar=False)
+        idata = pm.sample(
+            draws=300, tune=300, chains=2, cores=1, random_seed=3, nuts_sampler="nutpie", progressbar=False
+        )
     report = sampling_report(idata)
     assert report.nonfinite_draws > 100
     assert_not_ok(report, "log_mu", "not finite")

@@ -1,4 +1,7 @@
-"""rethinking_utils/__init__.py: the public API as readers import it (the wheel is tested in tests/tooling/test_wheel.py)."""
+"""rethinking_utils/__init__.py: the public API as readers import it.
+
+The wheel is tested in tests/tooling/test_wheel.py.
+"""
 
 import subprocess
 import sys
@@ -8,7 +11,10 @@ import rethinking_utils
 
 def test_import_is_light():
     """`import rethinking_utils` pulls in neither pymc, pytensor, arviz nor matplotlib (fresh interpreter)."""
-    code = "import sys, rethinking_utils; print(sorted(m for m in ('pymc','pytensor','arviz','matplotlib') if m in sys.modules))"
+    code = (
+        "import sys, rethinking_utils; "
+        "print(sorted(m for m in ('pymc','pytensor','arviz','matplotlib') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -135,7 +135,8 @@ def test_a_non_finite_bound_is_named_not_a_missing_bar(func, bad):
         func([1.0, 2.0], [0.5, 0.6], [0.4, 0.5], [0.6, bad], ax=ax)
     with pytest.raises(ValueError, match=r"(ys|xs).*not finite.*position\(s\) \[0\]"):
         func([1.0, 2.0], [np.nan, 0.6], [0.4, 0.5], [0.6, 0.7], ax=ax) if func is plot_errorbar else func(
-            [np.nan, 0.6], [1.0, 2.0], [0.4, 0.5], [0.6, 0.7], ax=ax)
+            [np.nan, 0.6], [1.0, 2.0], [0.4, 0.5], [0.6, 0.7], ax=ax
+        )
     plt.close(fig)
 
 

@@ -42,8 +42,13 @@ def test_timing_log_records_every_compile_and_fit(tmp_path, monkeypatch):
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert [r["event"] for r in records] == ["compile", "sample"]
     assert records[0]["n_dim"] == 1 and records[0]["seconds"] > 0
-    assert records[1] == {"event": "sample", "seconds": fit.attrs["sampling_seconds"], "draws": 50, "tune": 50,
-                          "chains": 2}
+    assert records[1] == {
+        "event": "sample",
+        "seconds": fit.attrs["sampling_seconds"],
+        "draws": 50,
+        "tune": 50,
+        "chains": 2,
+    }
     monkeypatch.delenv(TIMING_LOG_ENV)
     sample_compiled(compile_model(model), random_seed=5, draws=50, tune=50, chains=2)
     assert len(log.read_text().splitlines()) == 2
@@ -239,7 +244,9 @@ def test_group_index_out_of_range_is_refused_before_sampling(grouped_lean, bad):
     """-1 (pandas' code of an unseen category) silently fed the last group, 5 read garbage, 10**9 was a SIGSEGV."""
     group = np.repeat(np.arange(5), 4)
     group[3] = bad
-    with pytest.raises(ValueError, match=rf"'g' holds {bad} at position 3.*'z'.*length 5.*fixed when the model is compiled.*0 to 4"):
+    with pytest.raises(
+        ValueError, match=rf"'g' holds {bad} at position 3.*'z'.*length 5.*fixed when the model is compiled.*0 to 4"
+    ):
         sample_compiled(grouped_lean, random_seed=1, data=_rows(group))
 
 
@@ -295,8 +302,9 @@ def test_new_coordinate_labels_with_new_data(grouped):
     """After data=, the posterior kept the first data set's labels: .sel() picked the wrong unit."""
     labels = ["a", "b", "c", "d", "e"]
     rows = [f"s{i}" for i in range(20)]
-    fit = sample_compiled(grouped, random_seed=3, draws=50, tune=50, data=_rows(np.arange(20) % 5),
-                          coords={"group": labels, "row": rows})
+    fit = sample_compiled(
+        grouped, random_seed=3, draws=50, tune=50, data=_rows(np.arange(20) % 5), coords={"group": labels, "row": rows}
+    )
     assert fit.posterior["z"].coords["group"].values.tolist() == labels
     assert fit.posterior["mu"].coords["row"].values.tolist() == rows
     again = sample_compiled(grouped, random_seed=3, draws=50, tune=50)
@@ -310,7 +318,6 @@ def test_coords_of_the_wrong_length_or_name(grouped):
         sample_compiled(grouped, random_seed=1, coords={"county": ["a"]})
     with pytest.raises(ValueError, match=r"coords\['group'\] repeats"):
         sample_compiled(grouped, random_seed=1, coords={"group": ["a", "a", "b", "c", "d"]})
-
 
 
 def test_progress_bar_follows_the_argument_the_environment_and_the_session(compiled, monkeypatch):

@@ -1,8 +1,9 @@
 """Open the chapters the way a Binder reader does, and check what JupyterLab shows.
 
 Runs `postBuild` in a fresh, throw-away home (as repo2docker runs it), starts JupyterLab from .venv on 127.0.0.1
-over a throw-away copy of book/ (with autosave off: nothing is ever written into the repository), and opens each chapter of _toc.yml at `lab/tree/book/<chapter>.md` (the path of the book's
-launch buttons) in headless Chromium. For each chapter it fails when
+over a throw-away copy of book/ (with autosave off: nothing is ever written into the repository), and opens each
+chapter of _toc.yml at `lab/tree/book/<chapter>.md` (the path of the book's launch buttons) in headless Chromium.
+For each chapter it fails when
 
 - the chapter opens as text instead of a notebook, or its kernel is not Python 3;
 - a check cell (a code cell tagged ``remove-cell``: glue and claims, hidden from the rendered book) lacks the
@@ -38,6 +39,7 @@ from tools import check_site, course
 ROOT = course.ROOT
 CHECK_TAG = "remove-cell"
 PREWARM_DEFAULT = "multilevel_models"  # the chapter postBuild pre-warms here (COURSE_PREWARM overrides it)
+
 
 def cached_files(home: Path) -> int:
     """How many compiled files (numba's .nbi/.nbc, PyTensor's C modules) the pre-warm left in ``home/.pytensor``."""
@@ -167,8 +169,13 @@ def start_lab(home: Path, env: dict, port: int, token: str) -> subprocess.Popen:
     (settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
     bin_dir = Path(sys.executable).parent
     command = [
-        str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home / 'repo'}",
+        str(bin_dir / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={home / 'repo'}",
         f"--FileCheckpoints.checkpoint_dir={home / 'checkpoints'}",  # absolute: nothing written into the repo
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: read each cell's collapsed state
     ]
@@ -204,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             "COURSE_PREWARM": os.environ.get("COURSE_PREWARM", PREWARM_DEFAULT),
         }
         env.pop("PYTENSOR_FLAGS", None)  # Binder sets none: the cache must land in the (throw-away) home
-        post_build = subprocess.run([str(ROOT / "postBuild")], cwd=ROOT, env=env, check=True, capture_output=True,
-                                    text=True)
+        post_build = subprocess.run(
+            [str(ROOT / "postBuild")], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
         print(f"postBuild (in a fresh home): {post_build.stdout.strip()!r}")
         if env["COURSE_PREWARM"] != "none":
             cached = cached_files(home)
@@ -245,8 +253,10 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 lab.kill()
 
-    print(f"check-binder: {len(chapters) - failures} of {len(chapters)} chapters ok; screenshots in "
-          f"{shots.relative_to(ROOT)}/binder_*.png")
+    print(
+        f"check-binder: {len(chapters) - failures} of {len(chapters)} chapters ok; screenshots in "
+        f"{shots.relative_to(ROOT)}/binder_*.png"
+    )
     return 1 if failures else 0
 
 

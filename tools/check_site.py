@@ -66,7 +66,8 @@ const wait = () => {
   if (mj && mj.startup && mj.startup.promise) {
     mj.startup.promise.then(() => done({
       math, typeset: document.querySelectorAll("mjx-container").length, engine: `MathJax ${mj.version || 3}`,
-      errors: Array.from(document.querySelectorAll("mjx-merror")).map((e) => e.getAttribute("data-mjx-error") || e.textContent),
+      errors: Array.from(document.querySelectorAll("mjx-merror")).map(
+        (e) => e.getAttribute("data-mjx-error") || e.textContent),
     }));
   } else if (Date.now() - start > 20000) {
     done({math, typeset: 0, errors: [], engine: null});
@@ -82,19 +83,23 @@ wait();
 OVERFLOW_PROBE = r"""
 const opened = [];
 for (const d of document.querySelectorAll("details:not([open])")) { d.open = true; opened.push(d); }
-const firstLine = (el) => ((el.innerText || el.textContent || "").split("\n").find((l) => l.trim()) || "").trim().slice(0, 80);
+const firstLine = (el) =>
+  ((el.innerText || el.textContent || "").split("\n").find((l) => l.trim()) || "").trim().slice(0, 80);
 const blocks = [];
 const seen = new Set();
 for (const el of document.querySelectorAll(
-    "article pre, article .cell_output .output, article table, article .pst-scrollable-table-container, article div.math")) {
+  "article pre, article .cell_output .output, article table, article .pst-scrollable-table-container, article div.math"
+)) {
   if (!el.offsetParent || seen.has(el)) continue;  // hidden (remove-input, ...)
   seen.add(el);
   const kind = el.closest(".cell_output") ? "output" : el.closest(".cell_input, .highlight") ? "code" :
-               el.matches("div.math") ? "math" : el.matches("table, .pst-scrollable-table-container") ? "table" : "block";
+               el.matches("div.math") ? "math" :
+               el.matches("table, .pst-scrollable-table-container") ? "table" : "block";
   blocks.push({kind, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, first: firstLine(el)});
 }
 let column = null;
-const pre = Array.from(document.querySelectorAll("article .cell_input pre, article div.highlight pre")).find((p) => p.offsetParent);
+const pre = Array.from(document.querySelectorAll("article .cell_input pre, article div.highlight pre"))
+  .find((p) => p.offsetParent);
 if (pre) {
   const span = document.createElement("span");
   span.textContent = "x".repeat(200);
@@ -123,8 +128,7 @@ def code_width() -> int | str:
 def overflow_problems(blocks: list[dict]) -> list[str]:
     """The blocks that are wider than their column (scrollWidth > clientWidth, allowing a pixel of rounding)."""
     return [
-        f"{b['kind']} overflows its column ({b['scrollWidth']} px of content in {b['clientWidth']} px): "
-        f"{b['first']!r}"
+        f"{b['kind']} overflows its column ({b['scrollWidth']} px of content in {b['clientWidth']} px): {b['first']!r}"
         for b in blocks
         if b["scrollWidth"] > b["clientWidth"] + 1
     ]
@@ -329,15 +333,19 @@ def screenshot(driver, path: Path, width: int = 1280) -> tuple[int, int]:
     )
     height = int(driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]["height"])
     driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
     )
     try:
         time.sleep(0.5)
         height = int(driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]["height"])
         shot = driver.execute_cdp_cmd(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True,
-             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}},
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            },
         )
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -434,8 +442,9 @@ def check_page(driver, docname: str, root: Path, html_dir: Path, shots: Path | N
     if folded is not None:
         notes.append(f"{len(folded['solutions'])} solutions, folded until clicked")
     if math["math"]:
-        notes.append(f"{math['math']} formulas" + (f" typeset by {math['engine']}" if math["engine"] else
-                                                    " NOT typeset"))
+        notes.append(
+            f"{math['math']} formulas" + (f" typeset by {math['engine']}" if math["engine"] else " NOT typeset")
+        )
     if layout["column"]:
         notes.append(f"code column {layout['column']['chars']} characters")
     if probe["stderr"]:
@@ -497,15 +506,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {message}")
     if OVERFLOWS:
         count = sum(len(found) for found in OVERFLOWS.values())
-        print(f"WARNING: {count} blocks wider than their column on {len(OVERFLOWS)} pages (a reader scrolls them "
-              "sideways; listed, not failed, because of --overflow warn):")
+        print(
+            f"WARNING: {count} blocks wider than their column on {len(OVERFLOWS)} pages (a reader scrolls them "
+            "sideways; listed, not failed, because of --overflow warn):"
+        )
         for docname, found in OVERFLOWS.items():
             for problem in found:
                 print(f"  {docname}: {problem}")
     if COLUMNS:
-        print(f"The code column shows {min(COLUMNS.values())} to {max(COLUMNS.values())} characters of a line "
-              f"(at 1280 px); code is formatted at {code_width()}.")
-    print(f"check-site: {len(docnames) - failures} of {len(docnames)} pages ok" + (f", {failures} with problems" if failures else ""))
+        print(
+            f"The code column shows {min(COLUMNS.values())} to {max(COLUMNS.values())} characters of a line "
+            f"(at 1280 px); code is formatted at {code_width()}."
+        )
+    print(
+        f"check-site: {len(docnames) - failures} of {len(docnames)} pages ok"
+        + (f", {failures} with problems" if failures else "")
+    )
     return 1 if failures else 0
 
 

@@ -93,12 +93,16 @@ def problems(path: Path, width: int | None = None) -> list[str]:
     """What keeps a notebook's code from fitting the column: cells black would change, lines wider than it."""
     width = width or line_length()
     name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-    found = [f"{name}: {cell} is not black-formatted at {width} columns; run `make format`"
-             for cell in unformatted_cells(path, width)]
+    found = [
+        f"{name}: {cell} is not black-formatted at {width} columns; run `make format`"
+        for cell in unformatted_cells(path, width)
+    ]
     for number, _, text in code_lines(path):
         if len(text) > width:
-            found.append(f"{name}:{number}: code line of {len(text)} characters (the column shows {width}): "
-                         f"{text.strip()[:60]!r}; wrap it by hand (black does not wrap comments and strings)")
+            found.append(
+                f"{name}:{number}: code line of {len(text)} characters (the column shows {width}): "
+                f"{text.strip()[:60]!r}; wrap it by hand (black does not wrap comments and strings)"
+            )
     return found
 
 
@@ -144,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for problem in found:
         print(problem)
-    print(f"{len(files)} notebooks, {len(found)} problems" + (" left (lines to wrap by hand)" if found and not
-                                                              args.check else ""))
+    print(
+        f"{len(files)} notebooks, {len(found)} problems"
+        + (" left (lines to wrap by hand)" if found and not args.check else "")
+    )
     return 1 if found else 0
 
 

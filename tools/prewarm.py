@@ -36,8 +36,10 @@ def pages_to_warm(selection: str | None, root: Path = course.ROOT) -> list[Path]
     by_name = {path.stem: path for path in chapters}
     unknown = [word for word in words if word not in by_name]
     if unknown:
-        raise UsageError(f"COURSE_PREWARM names {' '.join(unknown)}, which are not chapters of _toc.yml; use "
-                         f"'all', 'none' or some of: {' '.join(by_name)}")
+        raise UsageError(
+            f"COURSE_PREWARM names {' '.join(unknown)}, which are not chapters of _toc.yml; use "
+            f"'all', 'none' or some of: {' '.join(by_name)}"
+        )
     return [path for path in chapters if path.stem in words]
 
 

@@ -1,13 +1,14 @@
 """How robust are the chapters' claims? Run chapters under many seeds and record what they compute.
 
 ``make robustness`` (``python -m tools.robustness``) executes each chapter (the pages of ``_toc.yml``'s numbered
-parts, as ``tools.course`` lists them; each calls ``start_chapter(default_seed=...)``) at its default seed and at 8 other seeds, with ``COURSE_SEED``,
-``COURSE_LEDGER`` and ``COURSE_CLAIMS=record`` set, so that every claim's outcome (``check_claim``) and every glued
-number (``glue_number``, ``glue_time``) is written to a ledger and a failed claim does not stop the chapter.
+parts, as ``tools.course`` lists them; each calls ``start_chapter(default_seed=...)``) at its default seed and at 8
+other seeds, with ``COURSE_SEED``, ``COURSE_LEDGER`` and ``COURSE_CLAIMS=record`` set, so that every claim's outcome
+(``check_claim``) and every glued number (``glue_number``, ``glue_time``) is written to a ledger and a failed claim
+does not stop the chapter.
 
 The results are merged, per chapter, into the committed file ``robustness/results.json``, keyed by a hash of the
-chapter's code cells only (editing prose, comments or layout keeps them valid; editing code makes them stale).
-Each run records its date, wall time, library versions, its ledger, and - when the chapter raised - the error. A run of a
+chapter's code cells only (editing prose, comments or layout keeps them valid; editing code makes them stale). Each
+run records its date, wall time, library versions, its ledger, and - when the chapter raised - the error. A run of a
 (code hash, seed) that is already in the results (or in the local cache ``_build/robustness/``) is reused, so a
 re-run only executes what is missing; runs that crashed are retried.
 
@@ -147,15 +148,19 @@ def find_chapters(names: list[str] | None, root: Path | None = None) -> list[Pat
         for name in names:
             stem = Path(name).stem
             if stem not in by_name:
-                raise UsageError(f"CHAPTERS entry {name!r} is not a chapter of _toc.yml (nor a toc notebook that "
-                                 f"calls start_chapter); these are: " + " ".join(by_name))
+                raise UsageError(
+                    f"CHAPTERS entry {name!r} is not a chapter of _toc.yml (nor a toc notebook that "
+                    f"calls start_chapter); these are: " + " ".join(by_name)
+                )
             if by_name[stem] not in chosen:
                 chosen.append(by_name[stem])
         pages = chosen
     unseeded = [chapter_name(p) for p in pages if default_seed(read_notebook(p)) is None]
     if unseeded:
-        raise UsageError(f"chapter(s) {' '.join(unseeded)} do not call start_chapter(default_seed=...), so "
-                         "COURSE_SEED would not reach them")
+        raise UsageError(
+            f"chapter(s) {' '.join(unseeded)} do not call start_chapter(default_seed=...), so "
+            "COURSE_SEED would not reach them"
+        )
     return pages
 
 
@@ -293,9 +298,19 @@ def execute(path: Path, notebook, seed: int, timeout: int = CELL_TIMEOUT) -> dic
         try:
             client.execute(env=env)
         except CellExecutionError as exc:
-            cell = next((c for c in notebook.cells if c.cell_type == "code" and any(
-                o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-            where = f"cell {code_cells(notebook).index(cell.source) + 1} ({first_line(cell.source)!r})" if cell else "a cell"
+            cell = next(
+                (
+                    c
+                    for c in notebook.cells
+                    if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+                ),
+                None,
+            )
+            where = (
+                f"cell {code_cells(notebook).index(cell.source) + 1} ({first_line(cell.source)!r})"
+                if cell
+                else "a cell"
+            )
             error = f"{exc.ename} in {where}: {exc.evalue}"[:2000]
         except Exception as exc:  # a dead kernel, a timeout
             error = f"{type(exc).__name__}: {exc}"[:2000] or traceback.format_exc()[-2000:]
@@ -308,7 +323,7 @@ def execute(path: Path, notebook, seed: int, timeout: int = CELL_TIMEOUT) -> dic
         "seed": seed,
         "status": "crashed" if error else "ok",
         "error": error,
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "seconds": round(seconds, 1),
         "versions": library_versions(),
         "ledger": entries,
@@ -378,12 +393,21 @@ def summarize(entry: dict) -> dict:
             claim["passed"] += passed
             if not passed:
                 claim["failed_seeds"].append(seed)
-                claim["details"][seed] = next(e.get("detail", "") for e in run["ledger"] if e.get("kind") == "claim"
-                                              and e["key"] == key and not e.get("passed"))
+                claim["details"][seed] = next(
+                    e.get("detail", "")
+                    for e in run["ledger"]
+                    if e.get("kind") == "claim" and e["key"] == key and not e.get("passed")
+                )
     for key, info in numbers.items():
         values = list(info["values"].values())
-        info.update(median=statistics.median(values), min=min(values), max=max(values), n=len(values),
-                    band=band(values), default=info["values"].get(default))
+        info.update(
+            median=statistics.median(values),
+            min=min(values),
+            max=max(values),
+            n=len(values),
+            band=band(values),
+            default=info["values"].get(default),
+        )
     crashed = {int(s): r for s, r in entry.get("runs", {}).items() if r.get("status") != "ok"}
     return {"numbers": numbers, "claims": claims, "times": times, "runs": runs, "crashed": crashed}
 
@@ -394,12 +418,16 @@ def check_numbers(name: str, entry: dict | None, current_hash: str, ledger: list
     if entry is None or not finished_runs(entry):
         return [f"{name}: no robustness results, so its glued numbers have no bands; {rerun}"]
     if entry.get("code_hash") != current_hash:
-        return [f"{name}: its code changed since the robustness results were made (code hash {current_hash}, "
-                f"results for {entry.get('code_hash')}); {rerun}"]
+        return [
+            f"{name}: its code changed since the robustness results were made (code hash {current_hash}, "
+            f"results for {entry.get('code_hash')}); {rerun}"
+        ]
     summary = summarize(entry)
     if entry.get("default_seed") not in summary["runs"]:
-        return [f"{name}: the robustness results hold no finished run at the default seed "
-                f"{entry.get('default_seed')}; {rerun}"]
+        return [
+            f"{name}: the robustness results hold no finished run at the default seed "
+            f"{entry.get('default_seed')}; {rerun}"
+        ]
     problems = []
     values = numbers_of({"ledger": ledger})
     for key, info in summary["numbers"].items():
@@ -454,11 +482,15 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
     order = sorted(all_runs, key=lambda s: (s != default, s))
     seeds = ", ".join(f"{s}" + (" (default)" if s == default else "") for s in order)
     when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
-    lines.append(f"{len(runs)} seeds ran to the end ({seeds}), {when}; {_versions_text(all_runs)}. "
-                 f"Code hash `{entry.get('code_hash')}`.")
+    lines.append(
+        f"{len(runs)} seeds ran to the end ({seeds}), {when}; {_versions_text(all_runs)}. "
+        f"Code hash `{entry.get('code_hash')}`."
+    )
     if current_hash is not None and current_hash != entry.get("code_hash"):
-        lines.append(f"**The chapter's code has changed since** (now `{current_hash}`): these results describe an "
-                     f"earlier version; `make robustness CHAPTERS={name}` refreshes them.")
+        lines.append(
+            f"**The chapter's code has changed since** (now `{current_hash}`): these results describe an "
+            f"earlier version; `make robustness CHAPTERS={name}` refreshes them."
+        )
     lines.append("")
     for seed, run in sorted(crashed.items()):
         lines.append(f"- Seed {seed} **crashed**: {_cell(run.get('error'))}")
@@ -468,8 +500,11 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
     if claims:
         held = [key for key, c in claims.items() if not c["failed_seeds"]]
         failing = {key: c for key, c in claims.items() if c["failed_seeds"]}
-        lines += [f"Claims: {len(held)} of {len(claims)} held at every seed"
-                  + (f"; {len(failing)} failed at some seed:" if failing else "."), ""]
+        lines += [
+            f"Claims: {len(held)} of {len(claims)} held at every seed"
+            + (f"; {len(failing)} failed at some seed:" if failing else "."),
+            "",
+        ]
         if failing:
             lines += ["| claim | held at | failed at seeds (the first failure's numbers) |", "|---|---|---|"]
             for key, claim in failing.items():
@@ -478,8 +513,10 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
                 lines.append(f"| `{key}` | {claim['passed']} of {claim['runs']} | {note} |")
             lines.append("")
         if held:
-            lines += [("Held at every seed: " if failing else "They are: ")
-                      + ", ".join(f"`{key}`" for key in held) + ".", ""]
+            lines += [
+                ("Held at every seed: " if failing else "They are: ") + ", ".join(f"`{key}`" for key in held) + ".",
+                "",
+            ]
     numbers = summary["numbers"]
     if numbers:
         lines += ["| glued number | default seed | median | range over the seeds |", "|---|---|---|---|"]
@@ -488,8 +525,9 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
             lines.append(f"| `{key}` | {fmt(info['default'])} | {fmt(info['median'])} | {spread} |")
         lines.append("")
     if summary["times"]:
-        times = "; ".join(f"`{key}` {fmt(statistics.median(v))} s (median of {len(v)})"
-                          for key, v in summary["times"].items())
+        times = "; ".join(
+            f"`{key}` {fmt(statistics.median(v))} s (median of {len(v)})" for key, v in summary["times"].items()
+        )
         lines += [f"Wall times, glued but never checked (they depend on the machine and its load): {times}.", ""]
     return "\n".join(lines) + "\n"
 
@@ -501,14 +539,25 @@ def render_page(root: Path | None = None, results: dict | None = None) -> str:
     blocks = []
     for path in seeded_pages(root):
         notebook = read_notebook(path)
-        title = next((line[2:].strip() for cell in notebook.cells if cell.cell_type == "markdown"
-                      for line in cell.source.splitlines() if line.startswith("# ")), chapter_name(path))
+        title = next(
+            (
+                line[2:].strip()
+                for cell in notebook.cells
+                if cell.cell_type == "markdown"
+                for line in cell.source.splitlines()
+                if line.startswith("# ")
+            ),
+            chapter_name(path),
+        )
         if default_seed(notebook) is None:
-            blocks.append(f"**{title}** (`book/{chapter_name(path)}.md`): does not call `start_chapter` yet, so it "
-                          "cannot be run at other seeds.\n")
+            blocks.append(
+                f"**{title}** (`book/{chapter_name(path)}.md`): does not call `start_chapter` yet, so it "
+                "cannot be run at other seeds.\n"
+            )
             continue
-        blocks.append(render_chapter(chapter_name(path), data["chapters"].get(chapter_name(path)),
-                                     code_hash(notebook), title))
+        blocks.append(
+            render_chapter(chapter_name(path), data["chapters"].get(chapter_name(path)), code_hash(notebook), title)
+        )
     if not blocks:
         return "No chapter calls `start_chapter` yet, so there is nothing to show.\n"
     return "\n".join(blocks)
@@ -523,8 +572,14 @@ def run(chapters: list[Path], extra: list[int] | None, jobs: int, force: bool, o
     data = load_results()
     for path in chapters:
         notebook = read_notebook(path)
-        info = {"name": chapter_name(path), "source": rel(path), "path": path,
-                "notebook": notebook, "code_hash": code_hash(notebook), "default_seed": default_seed(notebook)}
+        info = {
+            "name": chapter_name(path),
+            "source": rel(path),
+            "path": path,
+            "notebook": notebook,
+            "code_hash": code_hash(notebook),
+            "default_seed": default_seed(notebook),
+        }
         seeds = seeds_for(info["default_seed"], extra)
         todo = []
         for seed in seeds:
@@ -534,8 +589,10 @@ def run(chapters: list[Path], extra: list[int] | None, jobs: int, force: bool, o
                 merge_run(old, info)
             else:
                 todo.append(seed)
-        out(f"{info['name']} (code {info['code_hash']}, default seed {info['default_seed']}): "
-            f"{len(todo)} of {len(seeds)} seeds to run" + (f": {todo}" if todo else ""))
+        out(
+            f"{info['name']} (code {info['code_hash']}, default seed {info['default_seed']}): "
+            f"{len(todo)} of {len(seeds)} seeds to run" + (f": {todo}" if todo else "")
+        )
         planned += [(info, seed) for seed in todo]
 
     status = 0
@@ -564,19 +621,27 @@ def run(chapters: list[Path], extra: list[int] | None, jobs: int, force: bool, o
         bad = {k: c["failed_seeds"] for k, c in summary["claims"].items() if c["failed_seeds"]}
         if bad or summary["crashed"]:
             status = 1
-        out(f"== {chapter_name(path)}: {len(summary['runs'])} finished runs, {len(summary['crashed'])} crashed, "
+        out(
+            f"== {chapter_name(path)}: {len(summary['runs'])} finished runs, {len(summary['crashed'])} crashed, "
             f"{len(summary['numbers'])} numbers, {len(summary['claims'])} claims"
-            + (f"; claims failing at some seed: {bad}" if bad else "; every claim held at every seed"))
+            + (f"; claims failing at some seed: {bad}" if bad else "; every claim held at every seed")
+        )
     out(f"results: {rel(RESULTS)} (commit it; book/robustness.md shows it)")
     return status
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chapters", default=os.environ.get("CHAPTERS", ""),
-                        help="chapter stems or paths (default: every chapter of _toc.yml)")
-    parser.add_argument("--seeds", default=os.environ.get("SEEDS"),
-                        help=f"seeds besides each chapter's default (default: {' '.join(map(str, EXTRA_SEEDS))})")
+    parser.add_argument(
+        "--chapters",
+        default=os.environ.get("CHAPTERS", ""),
+        help="chapter stems or paths (default: every chapter of _toc.yml)",
+    )
+    parser.add_argument(
+        "--seeds",
+        default=os.environ.get("SEEDS"),
+        help=f"seeds besides each chapter's default (default: {' '.join(map(str, EXTRA_SEEDS))})",
+    )
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or 1))
     parser.add_argument("--force", action="store_true", default=os.environ.get("FORCE", "") not in ("", "0"))
     args = parser.parse_args(argv)

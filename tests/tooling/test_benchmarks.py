@@ -35,25 +35,50 @@ def test_execute_chapter_measures_time_memory_and_cells(tmp_path):
 
 def results(chapters, baselines):
     return {
-        "machine": {"cores": 2, "cpu": "test cpu", "memory_gb": 24, "python": "3.12", "libraries": {"pymc": "6"},
-                    "load_average_at_start": (0.1, 0.2, 0.3)},
-        "targets": {"total_cold_seconds": 180.0, "total_warm_seconds": 200.0, "peak_mb": 1536.0,
-                    "page_cold_seconds": 95.0, "page_warm_seconds": 85.0, "baseline_ratio": 4.0},
-        "chapters": chapters, "baselines": baselines, "benchmark_seconds": 60.0,
+        "machine": {
+            "cores": 2,
+            "cpu": "test cpu",
+            "memory_gb": 24,
+            "python": "3.12",
+            "libraries": {"pymc": "6"},
+            "load_average_at_start": (0.1, 0.2, 0.3),
+        },
+        "targets": {
+            "total_cold_seconds": 180.0,
+            "total_warm_seconds": 200.0,
+            "peak_mb": 1536.0,
+            "page_cold_seconds": 95.0,
+            "page_warm_seconds": 85.0,
+            "baseline_ratio": 4.0,
+        },
+        "chapters": chapters,
+        "baselines": baselines,
+        "benchmark_seconds": 60.0,
     }
 
 
 def chapter(name, cache, seconds, peak=500.0):
-    return {"chapter": name, "cache": cache, "seconds": seconds, "peak_rss_mb": peak,
-            "slowest_cells": [[3, seconds / 2, "fit = sample_compiled(...)"]]}
+    return {
+        "chapter": name,
+        "cache": cache,
+        "seconds": seconds,
+        "peak_rss_mb": peak,
+        "slowest_cells": [[3, seconds / 2, "fit = sample_compiled(...)"]],
+    }
 
 
 def test_render_totals_targets_and_ratios():
-    text = render(results(
-        [chapter("radon", "cold", 100.0), chapter("radon", "warm", 90.0, peak=2000.0),
-         chapter("multilevel_models", "cold", 90.0), chapter("multilevel_models", "warm", 80.0)],
-        [{"name": "grid", "course_seconds": 10.0, "naive_seconds": 30.0, "note": "measured"}],
-    ))
+    text = render(
+        results(
+            [
+                chapter("radon", "cold", 100.0),
+                chapter("radon", "warm", 90.0, peak=2000.0),
+                chapter("multilevel_models", "cold", 90.0),
+                chapter("multilevel_models", "warm", 80.0),
+            ],
+            [{"name": "grid", "course_seconds": 10.0, "naive_seconds": 30.0, "note": "measured"}],
+        )
+    )
     assert "| **total** | **190.0** | **170.0** |" in text
     assert "Whole course cold: 190.0 s against a target of 180 s: **missed** by 10 s (1.1x the target)" in text
     assert "Whole course warm: 170.0 s against a target of 200 s: met" in text
@@ -63,12 +88,18 @@ def test_render_totals_targets_and_ratios():
 
 
 def test_merge_keeps_what_was_not_remeasured():
-    old = results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)],
-                  [{"name": "a", "course_seconds": 1.0, "naive_seconds": 5.0, "note": ""}])
+    old = results(
+        [chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)],
+        [{"name": "a", "course_seconds": 1.0, "naive_seconds": 5.0, "note": ""}],
+    )
     new = results([chapter("multilevel_models", "cold", 2.0), chapter("multilevel_models", "warm", 2.0)], [])
     merged = merge(old, new)
     assert [(r["chapter"], r["cache"]) for r in merged["chapters"]] == [
-        ("multilevel_models", "cold"), ("multilevel_models", "warm"), ("radon", "cold"), ("radon", "warm")]
+        ("multilevel_models", "cold"),
+        ("multilevel_models", "warm"),
+        ("radon", "cold"),
+        ("radon", "warm"),
+    ]
     assert [b["name"] for b in merged["baselines"]] == ["a"] and merged["benchmark_seconds"] == 120.0
 
 
@@ -113,13 +144,22 @@ def test_render_splits_chapters_into_compiling_sampling_and_the_rest():
     text = render(results([run, warm], []))
     assert "| radon | cold | 100.0 | 3 | 60.0 | 5 | 10.0 | 30.0 | 10x |" in text
     assert "| **all** | warm | **50.0** | | 20.0 | | **10.0** | 20.0 | 5x |" in text
-    assert "### The physical floor" not in render(results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)], []))
+    assert "### The physical floor" not in render(
+        results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)], [])
+    )
 
 
 def sampler_run(path, total, mean=1.0):
     seconds = {"process": total, "to_first_posterior": total / 2, "sampling": 1.0, "refit": 2.0}
-    return {"model": "reedfrogs", "path": path, "seconds": seconds, "peak_rss_mb": 500.0, "divergences": 0,
-            "min_ess_bulk": 1500.0, "estimates": {"sigma": [mean, 0.01]}}
+    return {
+        "model": "reedfrogs",
+        "path": path,
+        "seconds": seconds,
+        "peak_rss_mb": 500.0,
+        "divergences": 0,
+        "min_ess_bulk": 1500.0,
+        "estimates": {"sigma": [mean, 0.01]},
+    }
 
 
 def test_render_sampler_paths_with_failures_and_agreement():
@@ -127,10 +167,17 @@ def test_render_sampler_paths_with_failures_and_agreement():
 
     ref, other = sampler_run("nutpie-numba", 20.0), sampler_run("numpyro", 12.0, mean=1.03)
     assert abs(agreement(other, ref) - 0.03 / (2 * 0.01**2) ** 0.5) < 1e-9  # means 0.03 apart, MCSE 0.01 each
-    rows = [{"model": "reedfrogs", "path": "nutpie-numba", "cold": ref, "best_warm": ref, "agreement_z": 0.0},
-            {"model": "reedfrogs", "path": "numpyro", "cold": other, "best_warm": other,
-             "agreement_z": agreement(other, ref)},
-            {"model": "reedfrogs", "path": "blackjax", "cold": {"error": "TypeError: a | b"}}]
+    rows = [
+        {"model": "reedfrogs", "path": "nutpie-numba", "cold": ref, "best_warm": ref, "agreement_z": 0.0},
+        {
+            "model": "reedfrogs",
+            "path": "numpyro",
+            "cold": other,
+            "best_warm": other,
+            "agreement_z": agreement(other, ref),
+        },
+        {"model": "reedfrogs", "path": "blackjax", "cold": {"error": "TypeError: a | b"}},
+    ]
     text = render(results([], []) | {"samplers": rows})
     assert "| reedfrogs | nutpie-numba | 20.0 | 20.0 | 10.0 / 10.0 | 1.0 | 2.0 | 500 | 0 | 1500 | reference |" in text
     assert "| reedfrogs | numpyro | 12.0 | 12.0 | 6.0 / 6.0 | 1.0 | 2.0 | 500 | 0 | 1500 | 2.1 |" in text
@@ -156,4 +203,7 @@ def test_merge_replaces_only_the_sampler_rows_measured_again():
     new = results([], []) | {"samplers": [row("radon", "numpyro", 2.0), row("radon-lkj", "nutpie-numba", 3.0)]}
     merged = merge(old, new)["samplers"]
     assert [(r["model"], r["path"], r["cold"]["total"]) for r in merged] == [
-        ("reedfrogs", "nutpie-numba", 1.0), ("radon", "numpyro", 2.0), ("radon-lkj", "nutpie-numba", 3.0)]
+        ("reedfrogs", "nutpie-numba", 1.0),
+        ("radon", "numpyro", 2.0),
+        ("radon-lkj", "nutpie-numba", 3.0),
+    ]

@@ -8,12 +8,12 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
-import tomllib
 from packaging.specifiers import SpecifierSet
 
 from tools import course
@@ -35,9 +35,13 @@ def test_runtime_is_the_python_the_pins_were_made_for():
     header = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()[0]
     stated = re.search(r"Python (\d+\.\d+)", header)
     assert stated, f"requirements.txt's first line should name the Python it pins for, got {header!r}"
-    assert version == stated[1], f"runtime.txt asks Binder for Python {version}; requirements.txt is pinned on {stated[1]}"
+    assert version == stated[1], (
+        f"runtime.txt asks Binder for Python {version}; requirements.txt is pinned on {stated[1]}"
+    )
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
-    assert SpecifierSet(requires).contains(f"{version}.0"), f"Python {version} does not satisfy requires-python {requires}"
+    assert SpecifierSet(requires).contains(f"{version}.0"), (
+        f"Python {version} does not satisfy requires-python {requires}"
+    )
 
 
 def test_apt_installs_graphviz():

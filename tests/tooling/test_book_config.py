@@ -4,7 +4,6 @@ tools.course, the one place that walks _toc.yml)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from tools import course
 
@@ -50,10 +49,16 @@ def test_a_cell_that_raises_fails_the_build(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "tools.build_book", str(tmp_path), *flags],
-        capture_output=True, text=True, timeout=600, cwd=ROOT, env=dict(os.environ, BOOK_JOBS="2"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=dict(os.environ, BOOK_JOBS="2"),
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0, "a chapter that raises must fail the build\n" + output[-3000:]
     assert "broken.md" in output and "IndexError" in output, output[-3000:]
     assert "intro.md: WARNING" not in output, "the page that runs fine must not warn\n" + output[-3000:]
-    assert "parallel" in output or "waiting for workers" in output, "the pages were not read two at a time\n" + output[-3000:]
+    assert "parallel" in output or "waiting for workers" in output, (
+        "the pages were not read two at a time\n" + output[-3000:]
+    )

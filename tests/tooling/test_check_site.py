@@ -41,8 +41,14 @@ def site(tmp_path):
 
 def test_internal_links(site):
     a = site / "book" / "a.html"
-    ok = [a.as_uri(), a.as_uri() + "#sec-x", a.as_uri() + "#old", (site / "book" / "b.html").as_uri(),
-          "https://example.org/missing", "mailto:someone@example.org"]
+    ok = [
+        a.as_uri(),
+        a.as_uri() + "#sec-x",
+        a.as_uri() + "#old",
+        (site / "book" / "b.html").as_uri(),
+        "https://example.org/missing",
+        "mailto:someone@example.org",
+    ]
     for url in ok:
         assert check_site.link_problem(url, site) is None, url
     assert "no such file" in check_site.link_problem((site / "book" / "c.html").as_uri(), site)

@@ -58,7 +58,7 @@ def test_toc_pages_and_chapters():
     assert not course.is_notebook(ROOT / "book" / "api.md") and not course.is_notebook(ROOT / "README.md")
 
 
-def test_adding_a_chapter_is_one_file_and_one_toc_line(copy):
+def test_a_chapter_added_to_the_toc_reaches_every_tool(copy):
     before = course.chapter_names(copy)
     (copy / "book" / "new_chapter.md").write_text(CHAPTER)
     toc = (copy / "_toc.yml").read_text()
@@ -81,7 +81,9 @@ def test_a_chapter_file_without_its_toc_line_is_caught(copy):
 def test_a_toc_line_without_its_file_or_without_front_matter_is_caught(copy):
     toc = (copy / "_toc.yml").read_text()
     first = course.chapter_names(copy)[0]
-    (copy / "_toc.yml").write_text(toc.replace(f"- file: book/{first}\n", f"- file: book/{first}\n      - file: book/gone\n"))
+    (copy / "_toc.yml").write_text(
+        toc.replace(f"- file: book/{first}\n", f"- file: book/{first}\n      - file: book/gone\n")
+    )
     (copy / "book" / f"{first}.md").write_text("# A chapter without front matter\n")
     problems = course.structure_problems(copy)
     assert "_toc.yml lists book/gone, which has no .md or .ipynb file" in problems
@@ -89,8 +91,10 @@ def test_a_toc_line_without_its_file_or_without_front_matter_is_caught(copy):
 
 
 def test_an_empty_chapter_list_is_caught(copy):
-    (copy / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: Reference\n    chapters:\n"
-                                   "      - file: book/references\n      - file: book/api\n      - file: book/status\n")
+    (copy / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n  - caption: Reference\n    chapters:\n"
+        "      - file: book/references\n      - file: book/api\n      - file: book/status\n"
+    )
     assert "_toc.yml has no numbered part with chapters" in course.structure_problems(copy)
 
 
@@ -114,8 +118,16 @@ def test_tools_import_from_anywhere_without_path_tricks(tmp_path):
     code = "import tools.course, benchmarks.baselines, tools.check_site; print(tools.course.ROOT)"
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(ROOT)
-    sources = [*ROOT.glob("tools/*.py"), *ROOT.glob("benchmarks/*.py"), *ROOT.glob("tests/**/*.py"),
-               ROOT / "book" / "conftest.py"]
-    offenders = [p.relative_to(ROOT).as_posix() for p in sources
-                 if p.name != "test_course.py" and re.search(r"sys\.path\.(insert|append)|spec_from_file_location", p.read_text())]
+    sources = [
+        *ROOT.glob("tools/*.py"),
+        *ROOT.glob("benchmarks/*.py"),
+        *ROOT.glob("tests/**/*.py"),
+        ROOT / "book" / "conftest.py",
+    ]
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in sources
+        if p.name != "test_course.py"
+        and re.search(r"sys\.path\.(insert|append)|spec_from_file_location", p.read_text())
+    ]
     assert offenders == []

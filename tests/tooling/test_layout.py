@@ -1,4 +1,4 @@
-"""The repository's layout as the README describes it, and tests/ mirroring the package."""
+"""The repository's layout as CONTRIBUTING.md describes it, and tests/ mirroring the package."""
 
 import re
 import subprocess
@@ -14,23 +14,23 @@ def top_level_paths() -> set[str]:
     return {line.split("/", 1)[0] for line in files.splitlines() if line}
 
 
-def readme_layout_paths() -> set[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+def layout_table_paths() -> set[str]:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide.split("## Layout", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     return {name.rstrip("/") for row in rows for name in re.findall(r"`([^`]+)`", row.split("|")[1])}
 
 
-def test_readme_layout_lists_every_top_level_path():
+def test_layout_table_lists_every_top_level_path():
     tracked = top_level_paths()
     assert tracked, "git ls-files found nothing"
-    missing = sorted(tracked - readme_layout_paths())
-    assert not missing, f"README.md's layout table does not list {missing}"
+    missing = sorted(tracked - layout_table_paths())
+    assert not missing, f"CONTRIBUTING.md's layout table does not list {missing}"
 
 
-def test_readme_layout_lists_nothing_that_is_gone():
-    stale = sorted(p for p in readme_layout_paths() if not (ROOT / p).exists())
-    assert not stale, f"README.md's layout table lists {stale}, which the repository does not have"
+def test_layout_table_lists_nothing_that_is_gone():
+    stale = sorted(p for p in layout_table_paths() if not (ROOT / p).exists())
+    assert not stale, f"CONTRIBUTING.md's layout table lists {stale}, which the repository does not have"
 
 
 def test_tests_mirror_the_package():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jupytext
 import pytest
@@ -59,11 +58,24 @@ def ledger(seed: int, mean: float, n: int = 48, held: bool = True) -> list[dict]
 def entry() -> dict:
     runs = {}
     for seed, mean in [(1305, 1.0), (11, 0.8), (23, 1.2)]:
-        runs[str(seed)] = {"seed": seed, "status": "ok", "date": "2026-11-29T14:00:00Z", "seconds": 30.0,
-                           "versions": {"pymc": "6.4.0"}, "error": None,
-                           "ledger": ledger(seed, mean, held=seed != 23)}
-    runs["37"] = {"seed": 37, "status": "crashed", "date": "2026-11-29T14:00:00Z", "seconds": 3.0,
-                  "versions": {"pymc": "6.4.0"}, "error": "ValueError in cell 2: bad", "ledger": []}
+        runs[str(seed)] = {
+            "seed": seed,
+            "status": "ok",
+            "date": "2026-11-29T14:00:00Z",
+            "seconds": 30.0,
+            "versions": {"pymc": "6.4.0"},
+            "error": None,
+            "ledger": ledger(seed, mean, held=seed != 23),
+        }
+    runs["37"] = {
+        "seed": 37,
+        "status": "crashed",
+        "date": "2026-11-29T14:00:00Z",
+        "seconds": 3.0,
+        "versions": {"pymc": "6.4.0"},
+        "error": "ValueError in cell 2: bad",
+        "ledger": [],
+    }
     return {"source": "book/tiny.md", "code_hash": "abc", "default_seed": 1305, "runs": runs}
 
 
@@ -120,8 +132,10 @@ def test_a_shifted_number_fails_the_band_check_naming_key_value_and_band(entry):
 
 
 def test_no_results_or_changed_code_fails_with_what_to_run(entry):
-    for problems in [robustness.check_numbers("tiny", None, "abc", ledger(1305, 1.0)),
-                     robustness.check_numbers("tiny", entry, "def", ledger(1305, 1.0))]:
+    for problems in [
+        robustness.check_numbers("tiny", None, "abc", ledger(1305, 1.0)),
+        robustness.check_numbers("tiny", entry, "def", ledger(1305, 1.0)),
+    ]:
         assert len(problems) == 1 and "make robustness CHAPTERS=tiny" in problems[0]
     assert "code changed" in robustness.check_numbers("tiny", entry, "def", [])[0]
 
@@ -129,8 +143,7 @@ def test_no_results_or_changed_code_fails_with_what_to_run(entry):
 def test_summary_and_page(entry):
     summary = robustness.summarize(entry)
     assert summary["numbers"]["mean"]["median"] == 1.0 and summary["numbers"]["mean"]["default"] == 1.0
-    assert summary["claims"]["positive"] == {"passed": 2, "runs": 3, "failed_seeds": [23],
-                                             "details": {23: "mean=1.2"}}
+    assert summary["claims"]["positive"] == {"passed": 2, "runs": 3, "failed_seeds": [23], "details": {23: "mean=1.2"}}
     assert set(summary["crashed"]) == {37} and "seconds" not in summary["numbers"]
     page = robustness.render_chapter("tiny", entry, "abc", "Tiny")
     assert "Claims: 0 of 1 held at every seed; 1 failed at some seed:" in page

@@ -40,8 +40,9 @@ def test_installed_wheel_loads_and_verifies_data_from_anywhere(wheel, tmp_path):
     """Installed non-editable (into a target folder, then imported from an unrelated directory; it comes first on
     PYTHONPATH, ahead of the checkout that the editable install puts on sys.path)."""
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True
+    )
     code = (
         "import rethinking_utils as ru; "
         f"assert ru.__file__.startswith({str(target)!r}), ru.__file__; "
@@ -51,7 +52,11 @@ def test_installed_wheel_loads_and_verifies_data_from_anywhere(wheel, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PYTHONPATH": str(target)},
     )
     assert out.stdout.split() == ["48", "919", "3", "True"], out.stdout + out.stderr
