@@ -7,8 +7,11 @@ Run from the repository root after installing the build-only requirements (`make
     python data/build_data.py --accept            # a deliberate change: write the new files, print new checksums
 
 The reed frogs are read from Debian's r-cran-emdbook (see data/README.md for where to put it; EMDBOOK_DATA names
-its data folder). Every transformation applied to the original tables is written here and in ``data/README.md``.
-The checksums live only in ``rethinking_utils/datasets/registry.toml``: a rebuilt file that does not hash to the
+its data folder). Trolley and the chimpanzees are read from a copy of the R package `rethinking`'s own CSV files:
+``../shared/data/rethinking/`` beside the repository, or the folder that ``--rethinking-data`` or RETHINKING_DATA
+names; each copy must hash to the checksum the rethinking repository's file has (RETHINKING_SOURCES below).
+Every transformation applied to the original tables is written here and in ``data/README.md``.
+The shipped files' checksums live only in ``rethinking_utils/datasets/registry.toml``: a rebuilt file that does not hash to the
 registry's checksum fails the run and the shipped file is left as it was.
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -29,7 +33,17 @@ import pandas as pd
 
 from rethinking_utils.data import registry
 
-DATASETS = Path(__file__).resolve().parent.parent / "rethinking_utils" / "datasets"
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT / "rethinking_utils" / "datasets"
+#: Where the copies of rethinking's CSV files are looked for when neither --rethinking-data nor RETHINKING_DATA says.
+RETHINKING_DEFAULT = ROOT.parent / "shared" / "data" / "rethinking"
+#: The files as published in rmcelreath/rethinking (commit ac1b3b2c, package 2.42): name -> SHA-256 of the bytes.
+RETHINKING_SOURCES = {
+    "Trolley.csv": "4255f05e188831a03cd43a7de78ebf65f3ff9c14cf3302a8abd69530e826a13a",
+    "chimpanzees.csv": "9a54ea2219fb013d45dfe38ca6dace254066e8985287548209967e0556612b5b",
+}
+#: Set by main() from --rethinking-data; else RETHINKING_DATA; else RETHINKING_DEFAULT.
+rethinking_folder: Path | None = None
 R_LIBRARIES = [
     "/usr/lib/R/site-library",
     "/usr/local/lib/R/site-library",
@@ -135,7 +149,53 @@ def build_radon() -> pd.DataFrame:
     )
 
 
-BUILDERS = {"reedfrogs": build_reedfrogs, "bangladesh": build_bangladesh, "radon": build_radon}
+def rethinking_csv(file: str) -> bytes:
+    """The bytes of one of rethinking's CSV files, refused unless they hash to the published checksum."""
+    folder = rethinking_folder or Path(os.environ.get("RETHINKING_DATA") or RETHINKING_DEFAULT)
+    path = folder / file
+    how = (
+        "Copy it from the R package rethinking (github.com/rmcelreath/rethinking, data/" + file + ", commit "
+        "ac1b3b2c) and name its folder with --rethinking-data DIR or RETHINKING_DATA=DIR."
+    )
+    if not path.is_file():
+        raise SystemExit(f"error: {file} was not found: looked for {path}. Nothing was written. {how}")
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != RETHINKING_SOURCES[file]:
+        raise SystemExit(
+            f"error: {path} has SHA-256 {digest}, but rethinking's {file} has {RETHINKING_SOURCES[file]}: it is not "
+            f"the published file (changed, damaged, or another version). Nothing was written. {how}"
+        )
+    return raw
+
+
+def _read_rethinking(file: str, columns: dict[str, str]) -> pd.DataFrame:
+    """rethinking's semicolon-separated file with the given column types (``NA`` is missing)."""
+    frame = pd.read_csv(
+        io.BytesIO(rethinking_csv(file)), sep=";", dtype=columns, na_values=["NA"], keep_default_na=False
+    )
+    if list(frame.columns) != list(columns):
+        raise SystemExit(f"error: {file} has the columns {list(frame.columns)}, expected {list(columns)}")
+    return frame
+
+
+def build_trolley() -> pd.DataFrame:
+    """Cushman, Young & Hauser (2006), rethinking::Trolley: one row per answer, columns as published."""
+    return _read_rethinking("Trolley.csv", registry()["trolley"]["columns"])
+
+
+def build_chimpanzees() -> pd.DataFrame:
+    """Silk et al. (2005), rethinking::chimpanzees: one row per pull, columns as published."""
+    return _read_rethinking("chimpanzees.csv", registry()["chimpanzees"]["columns"])
+
+
+BUILDERS = {
+    "reedfrogs": build_reedfrogs,
+    "bangladesh": build_bangladesh,
+    "radon": build_radon,
+    "trolley": build_trolley,
+    "chimpanzees": build_chimpanzees,
+}
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -151,7 +211,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write rebuilt files that differ from the registry and print their new checksums",
     )
+    parser.add_argument(
+        "--rethinking-data",
+        type=Path,
+        metavar="DIR",
+        help="folder with rethinking's Trolley.csv and chimpanzees.csv "
+        f"(default: RETHINKING_DATA, else {RETHINKING_DEFAULT})",
+    )
     args = parser.parse_args(argv)
+    global rethinking_folder
+    rethinking_folder = args.rethinking_data
     entries = registry()
     if set(BUILDERS) != set(entries):
         raise SystemExit(f"error: the registry lists {sorted(entries)}, build_data.py builds {sorted(BUILDERS)}")

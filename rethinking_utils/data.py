@@ -60,7 +60,7 @@ def list_datasets() -> pd.DataFrame:
     Examples
     --------
     >>> list(list_datasets().index)
-    ['bangladesh', 'radon', 'reedfrogs']
+    ['bangladesh', 'chimpanzees', 'radon', 'reedfrogs', 'trolley']
     """
     entries = _registry()
     table = pd.DataFrame(
@@ -86,7 +86,8 @@ def load_data(name: str, verify: bool = True) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A fresh copy, with the registry's column types (integers ``int64``, decimals ``float64``, text ``str``);
+        A fresh copy, with the registry's column types (integers ``int64``, decimals ``float64``, text ``str``,
+        integers with missing values ``Int64``);
         changing it does not change what the next call returns.
 
     Raises

@@ -21,14 +21,14 @@ FIELDS = {"file", "sha256", "rows", "description", "source", "licence", "columns
 
 
 def test_registry_lists_every_file_and_every_field():
-    assert sorted(REGISTRY) == ["bangladesh", "radon", "reedfrogs"]
+    assert sorted(REGISTRY) == ["bangladesh", "chimpanzees", "radon", "reedfrogs", "trolley"]
     files = sorted(p.name for p in FOLDER.glob("*.csv"))
     assert files == sorted(entry["file"] for entry in REGISTRY.values()), "a CSV in the package is not registered"
     for name, entry in REGISTRY.items():
         assert set(entry) == FIELDS, (name, set(entry) ^ FIELDS)
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]), name
         assert entry["description"] and "\n" not in entry["description"] and len(entry["description"]) <= 60, name
-        assert set(entry["columns"].values()) <= {"int64", "float64", "str"}, name
+        assert set(entry["columns"].values()) <= {"int64", "Int64", "float64", "str"}, name
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -51,7 +51,7 @@ def test_loaded_columns_have_the_registered_types(name):
 
 def test_list_datasets_shows_the_descriptions():
     table = ru.list_datasets()
-    assert list(table.index) == ["bangladesh", "radon", "reedfrogs"]
+    assert list(table.index) == ["bangladesh", "chimpanzees", "radon", "reedfrogs", "trolley"]
     assert list(table.columns) == ["description", "rows", "source", "licence"]
     assert table.loc["radon", "description"] == REGISTRY["radon"]["description"]
     assert table.loc["reedfrogs", "rows"] == 48
@@ -107,6 +107,57 @@ def test_radon_facts():
     assert -0.8 < gap < -0.4
 
 
+def test_trolley_facts():
+    """Cushman, Young & Hauser (2006) as Statistical Rethinking 12.3 and 13H2-13H3 describe it."""
+    trolley = ru.load_data("trolley")
+    assert len(trolley) == 9930 and trolley["id"].nunique() == 331 and trolley["story"].nunique() == 12
+    assert trolley.groupby("id").size().eq(30).all()  # every participant answered 30 dilemmas
+    assert sorted(trolley["response"].unique()) == list(range(1, 8))
+    assert trolley["edu"].nunique() == 8
+    # contact is a kind of action: action2 = action or contact, and no dilemma has both
+    assert (trolley["action2"] == (trolley["action"] | trolley["contact"])).all()
+    assert not (trolley["action"] & trolley["contact"]).any()
+    per_pair = trolley.groupby(["id", "story"]).size()
+    assert len(per_pair) == 331 * 12 and per_pair.between(2, 4).all()  # crossed: each person meets every story
+
+
+def test_chimpanzees_facts():
+    """Silk et al. (2005) as Statistical Rethinking 11.1 and 13.3 use it: 7 actors x 6 blocks."""
+    chimps = ru.load_data("chimpanzees")
+    assert len(chimps) == 504 and chimps["actor"].nunique() == 7 and chimps["block"].nunique() == 6
+    assert chimps.groupby(["actor", "block"]).size().eq(12).all()
+    # the recipient is missing exactly when no partner sat opposite (condition 0)
+    assert chimps["recipient"].isna().eq(chimps["condition"] == 0).all()
+    assert set(chimps["pulled_left"]) == {0, 1}
+
+
+def test_build_refuses_a_missing_or_changed_rethinking_copy(tmp_path):
+    """make data reads rethinking's published CSVs: a missing copy or one with other bytes stops the build, naming
+    the file and where it looked, and writes nothing."""
+    build = [sys.executable, str(ROOT / "data" / "build_data.py"), "trolley", "--rethinking-data", str(tmp_path)]
+    before = (FOLDER / "trolley.csv").read_bytes()
+    missing = subprocess.run(build, capture_output=True, text=True, cwd=ROOT)
+    assert missing.returncode != 0
+    assert f"looked for {tmp_path / 'Trolley.csv'}" in missing.stderr and "Nothing was written" in missing.stderr
+    (tmp_path / "Trolley.csv").write_bytes(b'"case";"response"\n"cfaqu";4\n')
+    changed = subprocess.run(build, capture_output=True, text=True, cwd=ROOT)
+    assert changed.returncode != 0
+    assert str(tmp_path / "Trolley.csv") in changed.stderr and "not the published file" in changed.stderr
+    assert (FOLDER / "trolley.csv").read_bytes() == before
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / "rethinking").is_dir(), reason="no shared copy beside")
+def test_build_rebuilds_trolley_and_chimpanzees_byte_for_byte():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "data" / "build_data.py"), "trolley", "chimpanzees"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("(as in the registry)") == 2
+
+
 def test_load_returns_fresh_copy():
     first = ru.load_data("reedfrogs")
     first["surv"] = 0
@@ -118,7 +169,9 @@ def test_name_is_forgiving_about_case_and_spaces():
 
 
 def test_unknown_name_lists_available():
-    with pytest.raises(ValueError, match=r"unknown data set 'frogs'.*bangladesh, radon, reedfrogs"):
+    with pytest.raises(
+        ValueError, match=r"unknown data set 'frogs'.*bangladesh, chimpanzees, radon, reedfrogs, trolley"
+    ):
         ru.load_data("frogs")
 
 

@@ -46,7 +46,7 @@ def test_installed_wheel_loads_and_verifies_data_from_anywhere(wheel, tmp_path):
     code = (
         "import rethinking_utils as ru; "
         f"assert ru.__file__.startswith({str(target)!r}), ru.__file__; "
-        "print(len(ru.load_data('reedfrogs')), len(ru.load_data('radon')), len(ru.list_datasets()), "
+        "print(len(ru.load_data('reedfrogs')), len(ru.load_data('trolley')), len(ru.list_datasets()), "
         "ru.use_style().is_file())"
     )
     elsewhere = tmp_path / "elsewhere"
@@ -59,4 +59,4 @@ def test_installed_wheel_loads_and_verifies_data_from_anywhere(wheel, tmp_path):
         check=True,
         env={"PYTHONPATH": str(target)},
     )
-    assert out.stdout.split() == ["48", "919", "3", "True"], out.stdout + out.stderr
+    assert out.stdout.split() == ["48", "9930", "5", "True"], out.stdout + out.stderr
