@@ -88,7 +88,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 test-package: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests rethinking_utils
 
 test-chapters: $(STAMP)
 	$(PY) -m pytest book

@@ -67,8 +67,13 @@ def course_seed(default: int) -> int:
 
     Examples
     --------
-    >>> course_seed(1305)  # doctest: +SKIP
+    >>> import os
+    >>> course_seed(1305)  # COURSE_SEED unset: the chapter's own seed
     1305
+    >>> os.environ["COURSE_SEED"] = "42"
+    >>> course_seed(1305)
+    42
+    >>> del os.environ["COURSE_SEED"]
     """
     _check_seed(default, "default")
     raw = os.environ.get(SEED_VARIABLE, "").strip()
@@ -147,8 +152,12 @@ def start_chapter(default_seed: int, *, ci_prob: float = 0.89) -> Chapter:
 
     Examples
     --------
-    >>> chapter = start_chapter(1305)  # doctest: +SKIP
-    >>> fit = sample_compiled(compiled, random_seed=chapter.next_seed())  # doctest: +SKIP
+    >>> chapter = start_chapter(1305)
+    >>> chapter.seed
+    1305
+    >>> first = chapter.next_seed()  # one per sampler call: sample_compiled(..., random_seed=first)
+    >>> first == start_chapter(1305).next_seed()  # the same seed gives the same sequence
+    True
     """
     seed = course_seed(default_seed)
     if isinstance(ci_prob, bool) or not isinstance(ci_prob, numbers.Real) or not 0 < ci_prob < 1:
@@ -214,8 +223,11 @@ def glue_number(key: str, value: object) -> int | float:
 
     Examples
     --------
-    >>> glue_number("frogs_sigma_mean", np.float64(1.62))  # doctest: +SKIP
+    >>> import numpy as np
+    >>> glue_number("frogs_sigma_mean", np.float64(1.62))  # the prose writes {glue:text}`frogs_sigma_mean:.2f`
     1.62
+    >>> type(glue_number("frogs_tanks", np.int64(48)))
+    <class 'int'>
     """
     number = _plain_number(key, value)
     _glue(key, number)
@@ -246,6 +258,12 @@ def glue_time(key: str, seconds: object) -> float:
     ------
     TypeError, ValueError
         As :func:`glue_number`, and for a negative time.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> glue_time("frogs_fit_seconds", dt.timedelta(seconds=12.34))
+    12.3
     """
     if isinstance(seconds, dt.timedelta):
         seconds = seconds.total_seconds()
@@ -287,10 +305,13 @@ def check_claim(key: str, holds: object, detail: str = "") -> bool:
 
     Examples
     --------
-    >>> check_claim(  # doctest: +SKIP
-    ...     "sigma-positive", sigma_mean > 0, f"sigma={sigma_mean:.2f}"
-    ... )
+    >>> sigma_mean = 1.62
+    >>> check_claim("frogs-sigma-positive", sigma_mean > 0, f"sigma={sigma_mean:.2f}")
     True
+    >>> check_claim("frogs-sigma-small", sigma_mean < 1, f"sigma={sigma_mean:.2f}")
+    Traceback (most recent call last):
+    ...
+    AssertionError: claim 'frogs-sigma-small' does not hold: sigma=1.62
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"the claim key must be a non-empty string, got {key!r}")
