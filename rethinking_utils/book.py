@@ -41,7 +41,6 @@ __all__ = [
     "course_seed",
     "glue_number",
     "glue_time",
-    "read_ledger",
     "start_chapter",
 ]
 
@@ -354,6 +353,9 @@ def _record(entry: dict) -> None:
 
 
 def read_ledger(path: str | os.PathLike) -> list[dict]:
-    """The entries a chapter run wrote to its ``COURSE_LEDGER`` file, in order."""
+    """The entries a chapter run wrote to its ``COURSE_LEDGER`` file, in order.
+
+    For the course's tooling (the robustness run, the number bands of the test suite), so not in the public API.
+    """
     text = Path(path).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
