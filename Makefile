@@ -58,10 +58,8 @@ check-binder: $(STAMP)
 	$(PY) -m tools.check_binder
 
 # Not part of `make test`: speed targets live in the benchmark, not in timed tests. Every page cold and warm, and
-# the naive baselines. BENCH_ARGS="--chapters radon --merge --skip-baselines" picks parts; BENCH_ARGS=--samplers
-# also runs the sampler paths side by side (installing benchmarks/requirements.txt: JAX, numpyro, blackjax).
+# the naive baselines. BENCH_ARGS="--chapters radon --merge --skip-baselines" picks parts.
 bench: $(STAMP)
-	$(if $(findstring --samplers,$(BENCH_ARGS)),$(PY) -m pip install --quiet -r benchmarks/requirements.txt)
 	$(PY) -m benchmarks.run_benchmarks $(BENCH_ARGS)
 
 # Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
@@ -97,7 +95,7 @@ data: $(STAMP)
 	$(PY) -m pip install --quiet -r data/requirements-build.txt
 	$(PY) data/build_data.py
 
-# Without what `make data` (data/requirements-build.txt) and `make bench` (benchmarks/requirements.txt) add.
+# Without what `make data` (data/requirements-build.txt) adds, nor JAX and friends (once the benchmark's).
 freeze: $(STAMP)
 	@echo "# One environment for the book, the tests, CI and Binder: Python 3.12, exact pins." > requirements.txt.new
 	@echo "# Regenerate after a deliberate upgrade with: make freeze" >> requirements.txt.new

@@ -61,13 +61,15 @@ def _floor_table(by: dict) -> list[str]:
 
 
 def _sampler_table(rows: list[dict]) -> list[str]:
-    """The same model through every sampler path, fresh processes, cold and warm (benchmarks/samplers.py)."""
+    """The same model through every sampler path, fresh processes, cold and warm: the record of 2026-11."""
     if not rows:
         return []
     out = [
         "## Sampler paths, side by side",
         "",
-        "`benchmarks/samplers.py`: each figure is one fresh process that imports PyMC, builds the model, compiles "
+        "Measured in 2026-11 and no longer run (their question is answered: nutpie with numba stays; the harness, "
+        "`benchmarks/samplers.py`, is in the git history). Each figure is one fresh process that imports PyMC, "
+        "builds the model, compiles "
         "it, fits it (4 chains x 1000 draws x 1000 tuning) and refits it with new data through the path's own way "
         "of swapping data. Cold = empty PyTensor, Numba and JAX cache folders; warm = the fastest of the runs "
         "that follow with the same folders (warm refits reuse what the cold run cached for the same new data). "

@@ -3,13 +3,12 @@
 Usage (from the repository root; `make bench` does this):
 
     .venv/bin/python -m benchmarks.run_benchmarks [--chapters NAME ...] [--skip-baselines] [--skip-chapters]
-                                                  [--samplers]
 
 Writes benchmarks/RESULTS.md and benchmarks/results.json. Targets (a benchmark, not a test; issue 26):
 every page at most 150 s cold and 90 s warm with a kernel under 1.5 GB peak (Binder stops at 2 GB), the whole
 course at most 900 s cold and 550 s warm on 2 cores, every baseline >= 4x slower than the course's path.
-The sampler paths side by side (`--samplers`, which needs benchmarks/requirements.txt: JAX, numpyro, blackjax)
-answered their question in 2026-11 (nutpie with numba stays); they are no longer run by default, and their
+The sampler paths side by side (nutpie, PyMC's NUTS, numpyro, blackjax) answered their question in 2026-11 (nutpie
+with numba stays; benchmarks/findings.md): their harness is gone (git history: benchmarks/samplers.py), and their
 last table is kept in the results as a record.
 """
 
@@ -83,19 +82,7 @@ def merge(old: dict, new: dict) -> dict:
     new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
     measured = {b["name"] for b in new["baselines"]}
     new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
-    measured_paths = {(row["model"], row["path"]) for row in new.get("samplers", [])}
-    new["samplers"] = [
-        row for row in old.get("samplers", []) if (row["model"], row["path"]) not in measured_paths
-    ] + new.get("samplers", [])
-    from benchmarks.samplers import MODELS, PATHS
-
-    def rank(row: dict) -> tuple[int, int]:
-        return (
-            MODELS.index(row["model"]) if row["model"] in MODELS else len(MODELS),
-            PATHS.index(row["path"]) if row["path"] in PATHS else len(PATHS),
-        )
-
-    new["samplers"].sort(key=rank)
+    new["samplers"] = old.get("samplers", [])  # the record of the sampler paths, no longer measured
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
     new["merged"] = True
     return new
@@ -114,14 +101,6 @@ def main() -> None:
     parser.add_argument("--skip-chapters", action="store_true")
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--baselines", nargs="*", default=None, help="names of baselines to run (default: all)")
-    parser.add_argument(
-        "--samplers",
-        action="store_true",
-        help="also run the sampler paths side by side (needs benchmarks/requirements.txt)",
-    )
-    parser.add_argument("--sampler-repeats", type=int, default=3, help="warm runs per sampler path (minimum kept)")
-    parser.add_argument("--sampler-models", nargs="*", default=None, help="models for the sampler paths (default: all)")
-    parser.add_argument("--sampler-paths", nargs="*", default=None, help="sampler paths to run (default: all)")
     parser.add_argument(
         "--merge",
         action="store_true",
@@ -148,15 +127,9 @@ def main() -> None:
         results["baselines"] = run_all(args.baselines)
     else:
         results["baselines"] = []
-    if args.samplers:
-        from benchmarks import samplers
-
-        results["samplers"] = samplers.run_all(
-            args.sampler_models or samplers.MODELS, args.sampler_paths or samplers.PATHS, repeats=args.sampler_repeats
-        )
     results["benchmark_seconds"] = time.perf_counter() - started
-    if not args.samplers and not args.merge and (HERE / "results.json").exists():
-        # the sampler paths' last table stays as a record (no longer run by default)
+    if not args.merge and (HERE / "results.json").exists():
+        # the sampler paths' last table stays as a record (no longer measured)
         results["samplers"] = json.loads((HERE / "results.json").read_text()).get("samplers", [])
     if args.merge and (HERE / "results.json").exists():
         results = merge(json.loads((HERE / "results.json").read_text()), results)

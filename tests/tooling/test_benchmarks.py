@@ -163,10 +163,7 @@ def sampler_run(path, total, mean=1.0):
 
 
 def test_render_sampler_paths_with_failures_and_agreement():
-    from benchmarks.samplers import agreement
-
     ref, other = sampler_run("nutpie-numba", 20.0), sampler_run("numpyro", 12.0, mean=1.03)
-    assert abs(agreement(other, ref) - 0.03 / (2 * 0.01**2) ** 0.5) < 1e-9  # means 0.03 apart, MCSE 0.01 each
     rows = [
         {"model": "reedfrogs", "path": "nutpie-numba", "cold": ref, "best_warm": ref, "agreement_z": 0.0},
         {
@@ -174,7 +171,7 @@ def test_render_sampler_paths_with_failures_and_agreement():
             "path": "numpyro",
             "cold": other,
             "best_warm": other,
-            "agreement_z": agreement(other, ref),
+            "agreement_z": 0.03 / (2 * 0.01**2) ** 0.5,  # means 0.03 apart, MCSE 0.01 each
         },
         {"model": "reedfrogs", "path": "blackjax", "cold": {"error": "TypeError: a | b"}},
     ]
@@ -184,26 +181,8 @@ def test_render_sampler_paths_with_failures_and_agreement():
     assert "| reedfrogs | blackjax | failed: TypeError: a / b |" in text
 
 
-def test_sampler_models_swap_data_they_have():
-    """Each side-by-side model refits with new values for its own pm.Data, of the same shapes (nothing sampled)."""
-    from benchmarks.samplers import MODELS, PATHS, POPULATION, REFERENCE, build
-
-    assert REFERENCE == PATHS[0] == "nutpie-numba"  # the course's path, measured first: the others compare to it
-    for name in MODELS:
-        model, new = build(name)
-        data = {var.name: var.get_value() for var in model.data_vars}
-        assert new and set(new) <= set(data)
-        assert all(value.shape == data[key].shape for key, value in new.items())
-        assert set(POPULATION[name]) <= {v.name for v in [*model.free_RVs, *model.deterministics]}
-
-
-def test_merge_replaces_only_the_sampler_rows_measured_again():
-    row = lambda model, path, total: {"model": model, "path": path, "cold": {"total": total}}  # noqa: E731
-    old = results([], []) | {"samplers": [row("radon", "numpyro", 1.0), row("reedfrogs", "nutpie-numba", 1.0)]}
-    new = results([], []) | {"samplers": [row("radon", "numpyro", 2.0), row("radon-lkj", "nutpie-numba", 3.0)]}
-    merged = merge(old, new)["samplers"]
-    assert [(r["model"], r["path"], r["cold"]["total"]) for r in merged] == [
-        ("reedfrogs", "nutpie-numba", 1.0),
-        ("radon", "numpyro", 2.0),
-        ("radon-lkj", "nutpie-numba", 3.0),
-    ]
+def test_merge_keeps_the_recorded_sampler_rows():
+    """The sampler paths are no longer measured: a merged run keeps their last table as it was."""
+    row = {"model": "radon", "path": "numpyro", "cold": {"total": 1.0}}
+    merged = merge(results([], []) | {"samplers": [row]}, results([], []))
+    assert merged["samplers"] == [row]
