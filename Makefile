@@ -18,7 +18,7 @@ help:
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
 	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
-	@echo "make bench  - time every page (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
+	@echo "make bench  - time every page (cold and warm compile caches) -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=1 (default 2), FORCE=1)"
 	@echo "make format - ruff on the Python files, then black the code cells of every notebook page (or FILES=\"book/radon.md\")"
@@ -57,8 +57,8 @@ check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) -m tools.check_binder
 
-# Not part of `make test`: speed targets live in the benchmark, not in timed tests. Every page cold and warm, and
-# the naive baselines. BENCH_ARGS="--chapters radon --merge --skip-baselines" picks parts.
+# Not part of `make test`: speed targets live in the benchmark, not in timed tests. Every page cold and warm;
+# BENCH_ARGS="--chapters radon --merge" picks chapters.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run_benchmarks $(BENCH_ARGS)
 

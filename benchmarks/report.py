@@ -174,6 +174,9 @@ def render(results: dict) -> str:
         out += [
             "## The naive way, side by side",
             "",
+            "Measured in 2026-11 and no longer run (their question is answered: compiling once pays; the harness, "
+            "`benchmarks/baselines.py`, is in the git history).",
+            "",
             "| what | course's path (s) | naive way (s) | ratio | at least 4x | how the naive figure was obtained |",
             "|---|---:|---:|---:|---|---|",
         ]

@@ -103,21 +103,6 @@ def test_merge_keeps_what_was_not_remeasured():
     assert [b["name"] for b in merged["baselines"]] == ["a"] and merged["benchmark_seconds"] == 120.0
 
 
-def test_every_baseline_finds_what_it_uses_in_its_chapter():
-    """Static (nothing runs): each baseline's chapter is a chapter of _toc.yml and still binds every name and literal
-    constant the baseline takes from it, so a rename fails here, by name, rather than in `make bench`."""
-    from benchmarks.baselines import BASELINES, USES, chapter_constant, defined_names
-    from tools import course
-
-    assert set(USES) == set(BASELINES)
-    for baseline, uses in USES.items():
-        assert uses.chapter in course.chapter_names(), f"{baseline}: {uses.chapter} is not a chapter of _toc.yml"
-        missing = sorted(set(uses.names) - defined_names(uses.chapter))
-        assert not missing, f"{baseline}: book/{uses.chapter}.md no longer defines {missing}"
-        for constant in uses.constants:
-            chapter_constant(uses.chapter, constant)  # raises, naming the constant, when it is gone
-
-
 def test_cache_env_puts_every_compile_cache_under_the_folder(tmp_path):
     """A cold run must not read ~/.pytensor: PyTensor's numba cache follows base_compiledir, not compiledir."""
     import os
@@ -182,7 +167,7 @@ def test_render_sampler_paths_with_failures_and_agreement():
 
 
 def test_merge_keeps_the_recorded_sampler_rows():
-    """The sampler paths are no longer measured: a merged run keeps their last table as it was."""
+    """The naive ways and the sampler paths are no longer measured: a run keeps their last tables as they were."""
     row = {"model": "radon", "path": "numpyro", "cold": {"total": 1.0}}
     merged = merge(results([], []) | {"samplers": [row]}, results([], []))
     assert merged["samplers"] == [row]
