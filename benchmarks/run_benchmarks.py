@@ -7,10 +7,10 @@ Usage (from the repository root; `make bench` does this):
 Writes benchmarks/RESULTS.md and benchmarks/results.json. Targets (a benchmark, not a test; issue 26):
 every page at most 150 s cold and 90 s warm with a kernel under 1.5 GB peak (Binder stops at 2 GB), the whole
 course at most 900 s cold and 550 s warm on 2 cores.
-Two side-by-side measurements answered their questions in 2026-11 (benchmarks/findings.md) and are no longer run:
-the naive ways (pm.sample recompiling for every fit: 15x to 42x slower than compiling once) and the sampler paths
-(nutpie with numba stays). Their harnesses are in the git history (benchmarks/baselines.py, benchmarks/samplers.py);
-their last tables stay in the results as a record.
+Two side-by-side measurements answered their questions in 2026-11 and are no longer run: the naive ways
+(pm.sample recompiling for every fit: 15x to 42x slower than compiling once) and the sampler paths (nutpie with
+numba stays). Their last tables are records in benchmarks/findings.md; their harnesses are in the git history
+(benchmarks/baselines.py, benchmarks/samplers.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ TARGET_TOTAL_WARM_S = 550.0
 TARGET_PAGE_COLD_S = 150.0
 TARGET_PAGE_WARM_S = 90.0
 TARGET_PEAK_MB = 1.5 * 1024
-TARGET_RATIO = 4.0  # of the recorded naive ways (no longer run)
 LIBRARIES = ["pymc", "pytensor", "nutpie", "numba", "arviz", "numpy", "pandas", "jupyter-book", "myst-nb"]
 
 
@@ -76,23 +75,14 @@ def run_chapters(names: list[str]) -> list[dict]:
 
 
 def merge(old: dict, new: dict) -> dict:
-    """New measurements replace old ones of the same chapter; the rest of the old, and the records, are kept."""
+    """New measurements replace old ones of the same chapter; the rest of the old are kept."""
     done = {run["chapter"] for run in new["chapters"]}
     new["chapters"] = [r for r in old.get("chapters", []) if r["chapter"] not in done] + new["chapters"]
     order = {name: i for i, name in enumerate(CHAPTERS)}  # a chapter no longer in the toc sorts last
     new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
-    new.update(records(old))
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
     new["merged"] = True
     return new
-
-
-#: Tables of measurements no longer run (see the module's docstring), carried from one results.json to the next.
-RECORDS = ("baselines", "samplers")
-
-
-def records(old: dict) -> dict:
-    return {key: old.get(key, []) for key in RECORDS}
 
 
 def write_results(results: dict) -> None:
@@ -121,13 +111,12 @@ def main() -> None:
             "page_cold_seconds": TARGET_PAGE_COLD_S,
             "page_warm_seconds": TARGET_PAGE_WARM_S,
             "peak_mb": TARGET_PEAK_MB,
-            "baseline_ratio": TARGET_RATIO,
         },
     }
     results["chapters"] = run_chapters(args.chapters)
     results["benchmark_seconds"] = time.perf_counter() - started
-    old = json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
-    results = merge(old, results) if args.merge else results | records(old)
+    if args.merge and (HERE / "results.json").exists():
+        results = merge(json.loads((HERE / "results.json").read_text()), results)
     write_results(results)
     print(f"wrote {HERE / 'RESULTS.md'} and {HERE / 'results.json'}")
 

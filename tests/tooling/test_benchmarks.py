@@ -33,7 +33,7 @@ def test_execute_chapter_measures_time_memory_and_cells(tmp_path):
     assert [c[0] for c in sorted(run.slowest_cells)] == [0, 1]  # both code cells, by notebook index
 
 
-def results(chapters, baselines):
+def results(chapters):
     return {
         "machine": {
             "cores": 2,
@@ -49,10 +49,8 @@ def results(chapters, baselines):
             "peak_mb": 1536.0,
             "page_cold_seconds": 95.0,
             "page_warm_seconds": 85.0,
-            "baseline_ratio": 4.0,
         },
         "chapters": chapters,
-        "baselines": baselines,
         "benchmark_seconds": 60.0,
     }
 
@@ -67,7 +65,7 @@ def chapter(name, cache, seconds, peak=500.0):
     }
 
 
-def test_render_totals_targets_and_ratios():
+def test_render_totals_and_targets():
     text = render(
         results(
             [
@@ -75,8 +73,7 @@ def test_render_totals_targets_and_ratios():
                 chapter("radon", "warm", 90.0, peak=2000.0),
                 chapter("multilevel_models", "cold", 90.0),
                 chapter("multilevel_models", "warm", 80.0),
-            ],
-            [{"name": "grid", "course_seconds": 10.0, "naive_seconds": 30.0, "note": "measured"}],
+            ]
         )
     )
     assert "| **total** | **190.0** | **170.0** |" in text
@@ -84,15 +81,11 @@ def test_render_totals_targets_and_ratios():
     assert "Whole course warm: 170.0 s against a target of 200 s: met" in text
     assert "| radon | 100.0 | 90.0 | 2000 | **no** (memory, cold, warm) |" in text
     assert "| multilevel_models | 90.0 | 80.0 | 500 | yes |" in text
-    assert "| grid | 10.0 | 30.0 | 3.0x | **no** | measured |" in text
 
 
 def test_merge_keeps_what_was_not_remeasured():
-    old = results(
-        [chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)],
-        [{"name": "a", "course_seconds": 1.0, "naive_seconds": 5.0, "note": ""}],
-    )
-    new = results([chapter("multilevel_models", "cold", 2.0), chapter("multilevel_models", "warm", 2.0)], [])
+    old = results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)])
+    new = results([chapter("multilevel_models", "cold", 2.0), chapter("multilevel_models", "warm", 2.0)])
     merged = merge(old, new)
     assert [(r["chapter"], r["cache"]) for r in merged["chapters"]] == [
         ("multilevel_models", "cold"),
@@ -100,7 +93,7 @@ def test_merge_keeps_what_was_not_remeasured():
         ("radon", "cold"),
         ("radon", "warm"),
     ]
-    assert [b["name"] for b in merged["baselines"]] == ["a"] and merged["benchmark_seconds"] == 120.0
+    assert merged["benchmark_seconds"] == 120.0
 
 
 def test_cache_env_puts_every_compile_cache_under_the_folder(tmp_path):
@@ -126,48 +119,9 @@ def test_cache_env_puts_every_compile_cache_under_the_folder(tmp_path):
 def test_render_splits_chapters_into_compiling_sampling_and_the_rest():
     run = chapter("radon", "cold", 100.0) | {"compile_seconds": 60.0, "sampling_seconds": 10.0, "models": 3, "fits": 5}
     warm = chapter("radon", "warm", 50.0) | {"compile_seconds": 20.0, "sampling_seconds": 10.0, "models": 3, "fits": 5}
-    text = render(results([run, warm], []))
+    text = render(results([run, warm]))
     assert "| radon | cold | 100.0 | 3 | 60.0 | 5 | 10.0 | 30.0 | 10x |" in text
     assert "| **all** | warm | **50.0** | | 20.0 | | **10.0** | 20.0 | 5x |" in text
     assert "### The physical floor" not in render(
-        results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)], [])
+        results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)])
     )
-
-
-def sampler_run(path, total, mean=1.0):
-    seconds = {"process": total, "to_first_posterior": total / 2, "sampling": 1.0, "refit": 2.0}
-    return {
-        "model": "reedfrogs",
-        "path": path,
-        "seconds": seconds,
-        "peak_rss_mb": 500.0,
-        "divergences": 0,
-        "min_ess_bulk": 1500.0,
-        "estimates": {"sigma": [mean, 0.01]},
-    }
-
-
-def test_render_sampler_paths_with_failures_and_agreement():
-    ref, other = sampler_run("nutpie-numba", 20.0), sampler_run("numpyro", 12.0, mean=1.03)
-    rows = [
-        {"model": "reedfrogs", "path": "nutpie-numba", "cold": ref, "best_warm": ref, "agreement_z": 0.0},
-        {
-            "model": "reedfrogs",
-            "path": "numpyro",
-            "cold": other,
-            "best_warm": other,
-            "agreement_z": 0.03 / (2 * 0.01**2) ** 0.5,  # means 0.03 apart, MCSE 0.01 each
-        },
-        {"model": "reedfrogs", "path": "blackjax", "cold": {"error": "TypeError: a | b"}},
-    ]
-    text = render(results([], []) | {"samplers": rows})
-    assert "| reedfrogs | nutpie-numba | 20.0 | 20.0 | 10.0 / 10.0 | 1.0 | 2.0 | 500 | 0 | 1500 | reference |" in text
-    assert "| reedfrogs | numpyro | 12.0 | 12.0 | 6.0 / 6.0 | 1.0 | 2.0 | 500 | 0 | 1500 | 2.1 |" in text
-    assert "| reedfrogs | blackjax | failed: TypeError: a / b |" in text
-
-
-def test_merge_keeps_the_recorded_sampler_rows():
-    """The naive ways and the sampler paths are no longer measured: a run keeps their last tables as they were."""
-    row = {"model": "radon", "path": "numpyro", "cold": {"total": 1.0}}
-    merged = merge(results([], []) | {"samplers": [row]}, results([], []))
-    assert merged["samplers"] == [row]
