@@ -154,8 +154,8 @@ def start_chapter(default_seed: int, *, ci_prob: float = 0.89) -> Chapter:
     >>> chapter = start_chapter(1305)
     >>> chapter.seed
     1305
-    >>> first = chapter.next_seed()  # one per sampler call: sample_compiled(..., random_seed=first)
-    >>> first == start_chapter(1305).next_seed()  # the same seed gives the same sequence
+    >>> first = chapter.next_seed()  # for one sampler call
+    >>> first == start_chapter(1305).next_seed()  # reproducible
     True
     """
     seed = course_seed(default_seed)
@@ -223,7 +223,7 @@ def glue_number(key: str, value: object) -> int | float:
     Examples
     --------
     >>> import numpy as np
-    >>> glue_number("frogs_sigma_mean", np.float64(1.62))  # the prose writes {glue:text}`frogs_sigma_mean:.2f`
+    >>> glue_number("frogs_sigma_mean", np.float64(1.62))  # a plain float
     1.62
     >>> type(glue_number("frogs_tanks", np.int64(48)))
     <class 'int'>
@@ -305,9 +305,10 @@ def check_claim(key: str, holds: object, detail: str = "") -> bool:
     Examples
     --------
     >>> sigma_mean = 1.62
-    >>> check_claim("frogs-sigma-positive", sigma_mean > 0, f"sigma={sigma_mean:.2f}")
+    >>> detail = f"sigma={sigma_mean:.2f}"
+    >>> check_claim("frogs-sigma-positive", sigma_mean > 0, detail)
     True
-    >>> check_claim("frogs-sigma-small", sigma_mean < 1, f"sigma={sigma_mean:.2f}")
+    >>> check_claim("frogs-sigma-small", sigma_mean < 1, detail)
     Traceback (most recent call last):
     ...
     AssertionError: claim 'frogs-sigma-small' does not hold: sigma=1.62

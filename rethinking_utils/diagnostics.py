@@ -340,13 +340,16 @@ def sampling_report(
     >>> diverging = np.zeros((4, 500), dtype=bool)
     >>> diverging[0, :3] = True
     >>> idata = az.from_dict(
-    ...     {"posterior": {"mu": rng.normal(size=(4, 500))}, "sample_stats": {"diverging": diverging}}
+    ...     {
+    ...         "posterior": {"mu": rng.normal(size=(4, 500))},
+    ...         "sample_stats": {"diverging": diverging},
+    ...     }
     ... )
     >>> report = sampling_report(idata)
     >>> report.ok, report.divergences, report.max_rhat < 1.01
     (False, 3, True)
-    >>> print(report.problems[0][:27])
-    3 divergent transitions: th
+    >>> print(report.problems[0])
+    3 divergent transitions: the sampler could not follow ...
     """
     try:
         import arviz as az

@@ -139,7 +139,8 @@ def plot_scatter(
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
-    >>> ax = plot_scatter([20, 35, 50], [1.62, 1.75, 1.70], ax=ax, label="people")
+    >>> ages, heights = [20, 35, 50], [1.62, 1.75, 1.70]
+    >>> ax = plot_scatter(ages, heights, ax=ax, label="people")
     >>> ax.get_legend_handles_labels()[1]
     ['people']
     """
@@ -301,11 +302,16 @@ def plot_errorbar(
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> tanks, means = [1, 2, 3], [0.9, 0.6, 0.75]
-    >>> ax = plot_errorbar(tanks, means, lower=[0.8, 0.4, 0.6], upper=[0.97, 0.8, 0.87], ax=ax)
-    >>> plot_errorbar(tanks, means, lower=[0.1, 0.1, 0.1], upper=[0.1, 0.1, 0.1], ax=ax)  # widths, not bounds
+    >>> low, high = [0.8, 0.4, 0.6], [0.97, 0.8, 0.87]
+    >>> ax = plot_errorbar(tanks, means, lower=low, upper=high, ax=ax)
+
+    The bounds are absolute, not widths:
+
+    >>> widths = [0.1, 0.1, 0.1]
+    >>> plot_errorbar(tanks, means, lower=widths, upper=widths, ax=ax)
     Traceback (most recent call last):
     ...
-    ValueError: the point's y lies outside [lower, upper] at position(s) [0, 1, 2] ...
+    ValueError: the point's y lies outside [lower, upper] at ...
     """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=True, **kwargs)
 
@@ -356,8 +362,9 @@ def plot_x_errorbar(
     --------
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
-    >>> means = [0.9, 0.6, 0.75]
-    >>> ax = plot_x_errorbar(means, [0, 1, 2], lower=[0.8, 0.4, 0.6], upper=[0.97, 0.8, 0.87], ax=ax)
+    >>> means, rows = [0.9, 0.6, 0.75], [0, 1, 2]
+    >>> low, high = [0.8, 0.4, 0.6], [0.97, 0.8, 0.87]
+    >>> ax = plot_x_errorbar(means, rows, lower=low, upper=high, ax=ax)
     >>> ax.invert_yaxis()  # the first row at the top
     """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=False, **kwargs)

@@ -101,7 +101,7 @@ def compile_model(model: pm.Model, var_names: Iterable[str] | None = None) -> Co
     ...     y = pm.Data("y", np.array([0.2, -0.4, 1.4]))
     ...     mu = pm.Normal("mu", 0, 1)
     ...     obs = pm.Normal("obs", mu, 1, observed=y, shape=y.shape)
-    >>> compiled = compile_model(model)  # a few seconds: numba compiles the log density and its gradient
+    >>> compiled = compile_model(model)  # numba: a few seconds
     >>> compiled.n_dim  # one free parameter, mu
     1
     """
@@ -605,10 +605,11 @@ def sample_compiled(
     ...     obs = pm.Normal("obs", mu, 1, observed=y, shape=y.shape)
     >>> compiled = compile_model(model)
     >>> first = sample_compiled(compiled, random_seed=1)
-    >>> second = sample_compiled(compiled, random_seed=2, data={"y": np.full(20, 2.1)})
+    >>> new_data = {"y": np.full(20, 2.1)}
+    >>> second = sample_compiled(compiled, random_seed=2, data=new_data)
     >>> sampling_report(second).ok
     True
-    >>> for fit in (first, second):  # the exact posterior means are 1.2 / 4 = 0.3 and 42 / 21 = 2
+    >>> for fit in (first, second):  # exact: 1.2 / 4 and 42 / 21
     ...     print(round(float(fit.posterior["mu"].mean()), 1))
     0.3
     2.0
