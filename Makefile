@@ -18,7 +18,7 @@ help:
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
 	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
-	@echo "make bench  - time every page (cold and warm compile caches) and the naive baselines -> benchmarks/RESULTS.md"
+	@echo "make bench  - time every page (cold and warm compile caches) -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=1 (default 2), FORCE=1)"
 	@echo "make format - ruff on the Python files, then black the code cells of every notebook page (or FILES=\"book/radon.md\")"
@@ -57,11 +57,9 @@ check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) -m tools.check_binder
 
-# Not part of `make test`: speed targets live in the benchmark, not in timed tests. Every page cold and warm, and
-# the naive baselines. BENCH_ARGS="--chapters radon --merge --skip-baselines" picks parts; BENCH_ARGS=--samplers
-# also runs the sampler paths side by side (installing benchmarks/requirements.txt: JAX, numpyro, blackjax).
+# Not part of `make test`: speed targets live in the benchmark, not in timed tests. Every page cold and warm;
+# BENCH_ARGS="--chapters radon --merge" picks chapters.
 bench: $(STAMP)
-	$(if $(findstring --samplers,$(BENCH_ARGS)),$(PY) -m pip install --quiet -r benchmarks/requirements.txt)
 	$(PY) -m benchmarks.run_benchmarks $(BENCH_ARGS)
 
 # Not part of `make test`: every chapter at its default seed and 8 other seeds (SEEDS="..." replaces those 8),
@@ -88,7 +86,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 test-package: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests rethinking_utils
 
 test-chapters: $(STAMP)
 	$(PY) -m pytest book
@@ -97,7 +95,7 @@ data: $(STAMP)
 	$(PY) -m pip install --quiet -r data/requirements-build.txt
 	$(PY) data/build_data.py
 
-# Without what `make data` (data/requirements-build.txt) and `make bench` (benchmarks/requirements.txt) add.
+# Without what `make data` (data/requirements-build.txt) adds, nor JAX and friends (once the benchmark's).
 freeze: $(STAMP)
 	@echo "# One environment for the book, the tests, CI and Binder: Python 3.12, exact pins." > requirements.txt.new
 	@echo "# Regenerate after a deliberate upgrade with: make freeze" >> requirements.txt.new

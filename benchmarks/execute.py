@@ -86,15 +86,10 @@ def cache_env(cache_dir: Path) -> dict[str, str]:
 
     PyTensor keeps its numba cache in `base_compiledir/numba`, not in `compiledir`: setting only `compiledir`
     (as this benchmark did until 2026-11-29) left the numba cache in ~/.pytensor, warm for every "cold" run.
-    JAX caches nothing on disk unless told where; it then skips functions that compiled in under a second,
-    so both thresholds are set to zero: every compiled function is cached (only the JAX sampler paths use it).
     """
     return {
         "PYTENSOR_FLAGS": f"base_compiledir={cache_dir / 'pytensor'}",
         "NUMBA_CACHE_DIR": str(cache_dir / "numba"),
-        "JAX_COMPILATION_CACHE_DIR": str(cache_dir / "jax"),
-        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
-        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
     }
 
 

@@ -7,10 +7,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def _ok(flag: bool) -> str:
-    return "yes" if flag else "**no**"
-
-
 def _verdict(seconds: float, target: float) -> str:
     return (
         "met" if seconds <= target else f"**missed** by {seconds - target:.0f} s ({seconds / target:.1f}x the target)"
@@ -58,46 +54,6 @@ def _floor_table(by: dict) -> list[str]:
                 f"{total - comp - floor:.1f} | {total / floor:.0f}x |"
             )
     return out
-
-
-def _sampler_table(rows: list[dict]) -> list[str]:
-    """The same model through every sampler path, fresh processes, cold and warm (benchmarks/samplers.py)."""
-    if not rows:
-        return []
-    out = [
-        "## Sampler paths, side by side",
-        "",
-        "`benchmarks/samplers.py`: each figure is one fresh process that imports PyMC, builds the model, compiles "
-        "it, fits it (4 chains x 1000 draws x 1000 tuning) and refits it with new data through the path's own way "
-        "of swapping data. Cold = empty PyTensor, Numba and JAX cache folders; warm = the fastest of the runs "
-        "that follow with the same folders (warm refits reuse what the cold run cached for the same new data). "
-        "*To first posterior* = process start to the end of the first fit (the JAX paths compile inside their "
-        "first step, so the first draw itself cannot be timed from outside on every path); *sampling* = the "
-        "sampler's own time for the first fit (on the JAX paths it includes JAX's compilation); *peak MB* = the "
-        "process tree's largest resident set, cold; *agreement* = the largest |difference of posterior means| "
-        "of the population parameters against the course's path, in combined Monte Carlo standard errors.",
-        "",
-        "| model | path | cold total (s) | warm total (s) | to first posterior, cold / warm (s) | sampling (s) "
-        "| refit with new data (s) | peak MB | divergences | min ESS | agreement (z) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        cold, warm = row["cold"], row.get("best_warm")
-        if "error" in cold:
-            out.append(
-                f"| {row['model']} | {row['path']} | failed: {cold['error'].replace('|', '/')} | | | | | | | | |"
-            )
-            continue
-        c, w = cold["seconds"], (warm or cold)["seconds"]
-        peak = cold["peak_rss_mb"]
-        z = row.get("agreement_z")
-        out.append(
-            f"| {row['model']} | {row['path']} | {c['process']:.1f} | {w['process']:.1f} | "
-            f"{c['to_first_posterior']:.1f} / {w['to_first_posterior']:.1f} | {c['sampling']:.1f} | {c['refit']:.1f} | "
-            f"{peak:.0f} | {cold['divergences']} | {cold['min_ess_bulk']:.0f} | "
-            f"{'reference' if row['path'] == 'nutpie-numba' else (f'{z:.1f}' if z is not None else 'n/a')} |"
-        )
-    return out + [""]
 
 
 def render(results: dict) -> str:
@@ -165,22 +121,6 @@ def render(results: dict) -> str:
         for name, runs in by.items():
             cells = "; ".join(f"cell {i}: {s:.1f} s `{src}`" for i, s, src in runs["cold"]["slowest_cells"][:3])
             out.append(f"- **{name}**: {cells}")
-        out.append("")
-    out += _sampler_table(results.get("samplers", []))
-    baselines = results.get("baselines", [])
-    if baselines:
-        out += [
-            "## The naive way, side by side",
-            "",
-            "| what | course's path (s) | naive way (s) | ratio | at least 4x | how the naive figure was obtained |",
-            "|---|---:|---:|---:|---|---|",
-        ]
-        for b in baselines:
-            ratio = b["naive_seconds"] / b["course_seconds"]
-            out.append(
-                f"| {b['name']} | {b['course_seconds']:.1f} | {b['naive_seconds']:.1f} | {ratio:.1f}x | "
-                f"{_ok(ratio >= targets['baseline_ratio'])} | {b['note']} |"
-            )
         out.append("")
     out.append(f"The whole benchmark took {results['benchmark_seconds'] / 60:.1f} minutes.")
     findings = HERE / "findings.md"

@@ -1,16 +1,16 @@
-"""The course's execution budget: every chapter cold and warm, and the naive ways side by side.
+"""The course's execution budget: every chapter cold and warm.
 
 Usage (from the repository root; `make bench` does this):
 
-    .venv/bin/python -m benchmarks.run_benchmarks [--chapters NAME ...] [--skip-baselines] [--skip-chapters]
-                                                  [--samplers]
+    .venv/bin/python -m benchmarks.run_benchmarks [--chapters NAME ...] [--merge]
 
 Writes benchmarks/RESULTS.md and benchmarks/results.json. Targets (a benchmark, not a test; issue 26):
 every page at most 150 s cold and 90 s warm with a kernel under 1.5 GB peak (Binder stops at 2 GB), the whole
-course at most 900 s cold and 550 s warm on 2 cores, every baseline >= 4x slower than the course's path.
-The sampler paths side by side (`--samplers`, which needs benchmarks/requirements.txt: JAX, numpyro, blackjax)
-answered their question in 2026-11 (nutpie with numba stays); they are no longer run by default, and their
-last table is kept in the results as a record.
+course at most 900 s cold and 550 s warm on 2 cores.
+Two side-by-side measurements answered their questions in 2026-11 and are no longer run: the naive ways
+(pm.sample recompiling for every fit: 15x to 42x slower than compiling once) and the sampler paths (nutpie with
+numba stays). Their last tables are records in benchmarks/findings.md; their harnesses are in the git history
+(benchmarks/baselines.py, benchmarks/samplers.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ TARGET_TOTAL_WARM_S = 550.0
 TARGET_PAGE_COLD_S = 150.0
 TARGET_PAGE_WARM_S = 90.0
 TARGET_PEAK_MB = 1.5 * 1024
-TARGET_RATIO = 4.0
 LIBRARIES = ["pymc", "pytensor", "nutpie", "numba", "arviz", "numpy", "pandas", "jupyter-book", "myst-nb"]
 
 
@@ -76,26 +75,11 @@ def run_chapters(names: list[str]) -> list[dict]:
 
 
 def merge(old: dict, new: dict) -> dict:
-    """New measurements replace old ones of the same chapter or baseline; the rest of the old are kept."""
+    """New measurements replace old ones of the same chapter; the rest of the old are kept."""
     done = {run["chapter"] for run in new["chapters"]}
     new["chapters"] = [r for r in old.get("chapters", []) if r["chapter"] not in done] + new["chapters"]
     order = {name: i for i, name in enumerate(CHAPTERS)}  # a chapter no longer in the toc sorts last
     new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
-    measured = {b["name"] for b in new["baselines"]}
-    new["baselines"] = [b for b in old.get("baselines", []) if b["name"] not in measured] + new["baselines"]
-    measured_paths = {(row["model"], row["path"]) for row in new.get("samplers", [])}
-    new["samplers"] = [
-        row for row in old.get("samplers", []) if (row["model"], row["path"]) not in measured_paths
-    ] + new.get("samplers", [])
-    from benchmarks.samplers import MODELS, PATHS
-
-    def rank(row: dict) -> tuple[int, int]:
-        return (
-            MODELS.index(row["model"]) if row["model"] in MODELS else len(MODELS),
-            PATHS.index(row["path"]) if row["path"] in PATHS else len(PATHS),
-        )
-
-    new["samplers"].sort(key=rank)
     new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
     new["merged"] = True
     return new
@@ -111,17 +95,6 @@ def write_results(results: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapters", nargs="*", default=CHAPTERS, choices=CHAPTERS)
-    parser.add_argument("--skip-chapters", action="store_true")
-    parser.add_argument("--skip-baselines", action="store_true")
-    parser.add_argument("--baselines", nargs="*", default=None, help="names of baselines to run (default: all)")
-    parser.add_argument(
-        "--samplers",
-        action="store_true",
-        help="also run the sampler paths side by side (needs benchmarks/requirements.txt)",
-    )
-    parser.add_argument("--sampler-repeats", type=int, default=3, help="warm runs per sampler path (minimum kept)")
-    parser.add_argument("--sampler-models", nargs="*", default=None, help="models for the sampler paths (default: all)")
-    parser.add_argument("--sampler-paths", nargs="*", default=None, help="sampler paths to run (default: all)")
     parser.add_argument(
         "--merge",
         action="store_true",
@@ -138,26 +111,10 @@ def main() -> None:
             "page_cold_seconds": TARGET_PAGE_COLD_S,
             "page_warm_seconds": TARGET_PAGE_WARM_S,
             "peak_mb": TARGET_PEAK_MB,
-            "baseline_ratio": TARGET_RATIO,
         },
     }
-    results["chapters"] = [] if args.skip_chapters else run_chapters(args.chapters)
-    if not args.skip_baselines:
-        from benchmarks.baselines import run_all
-
-        results["baselines"] = run_all(args.baselines)
-    else:
-        results["baselines"] = []
-    if args.samplers:
-        from benchmarks import samplers
-
-        results["samplers"] = samplers.run_all(
-            args.sampler_models or samplers.MODELS, args.sampler_paths or samplers.PATHS, repeats=args.sampler_repeats
-        )
+    results["chapters"] = run_chapters(args.chapters)
     results["benchmark_seconds"] = time.perf_counter() - started
-    if not args.samplers and not args.merge and (HERE / "results.json").exists():
-        # the sampler paths' last table stays as a record (no longer run by default)
-        results["samplers"] = json.loads((HERE / "results.json").read_text()).get("samplers", [])
     if args.merge and (HERE / "results.json").exists():
         results = merge(json.loads((HERE / "results.json").read_text()), results)
     write_results(results)

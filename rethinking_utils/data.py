@@ -43,7 +43,7 @@ def registry() -> dict[str, dict]:
     return {name: {**entry, "columns": dict(entry["columns"])} for name, entry in _registry().items()}
 
 
-def dataset_bytes(name: str) -> bytes:
+def _dataset_bytes(name: str) -> bytes:
     """The raw bytes of a registered data set's CSV file (``name`` exactly as in the registry)."""
     return _folder().joinpath(_registry()[name]["file"]).read_bytes()
 
@@ -111,7 +111,7 @@ def load_data(name: str, verify: bool = True) -> pd.DataFrame:
     if key not in entries:
         raise ValueError(f"unknown data set {name!r}; available data sets: {', '.join(sorted(entries))}")
     entry = entries[key]
-    raw = dataset_bytes(key)
+    raw = _dataset_bytes(key)
     if verify:
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry["sha256"] and b"\r\n" in raw:

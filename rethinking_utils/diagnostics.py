@@ -332,9 +332,24 @@ def sampling_report(
 
     Examples
     --------
-    >>> report = sampling_report(idata)  # doctest: +SKIP
-    >>> report.ok, report.divergences  # doctest: +SKIP
-    (True, 0)
+    Four chains of independent normal draws stand in for a sampler's, three of them flagged as divergent:
+
+    >>> import arviz as az
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> diverging = np.zeros((4, 500), dtype=bool)
+    >>> diverging[0, :3] = True
+    >>> idata = az.from_dict(
+    ...     {
+    ...         "posterior": {"mu": rng.normal(size=(4, 500))},
+    ...         "sample_stats": {"diverging": diverging},
+    ...     }
+    ... )
+    >>> report = sampling_report(idata)
+    >>> report.ok, report.divergences, report.max_rhat < 1.01
+    (False, 3, True)
+    >>> print(report.problems[0])
+    3 divergent transitions: the sampler could not follow ...
     """
     try:
         import arviz as az

@@ -137,8 +137,12 @@ def plot_scatter(
 
     Examples
     --------
-    >>> fig, ax = plt.subplots()  # doctest: +SKIP
-    >>> plot_scatter(df["age"], df["height"], ax=ax, label="people")  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ages, heights = [20, 35, 50], [1.62, 1.75, 1.70]
+    >>> ax = plot_scatter(ages, heights, ax=ax, label="people")
+    >>> ax.get_legend_handles_labels()[1]
+    ['people']
     """
     x, y = _vector(xs, "xs", dates=True), _vector(ys, "ys", dates=True)
     _same_length(xs=x, ys=y)
@@ -185,7 +189,14 @@ def plot_line(
 
     Examples
     --------
-    >>> plot_line(grid, invlogit(grid), label="logistic")  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from rethinking_utils import invlogit
+    >>> fig, ax = plt.subplots()
+    >>> grid = np.linspace(-4, 4, 81)
+    >>> ax = plot_line(grid, invlogit(grid), ax=ax, label="logistic")
+    >>> ax.lines[0].get_ydata()[40]  # invlogit(0)
+    np.float64(0.5)
     """
     x, y = _vector(xs, "xs", dates=True), _vector(ys, "ys", dates=True)
     _same_length(xs=x, ys=y)
@@ -288,7 +299,19 @@ def plot_errorbar(
 
     Examples
     --------
-    >>> plot_errorbar(tanks, means, lower=eti_low, upper=eti_high, ax=ax)  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> tanks, means = [1, 2, 3], [0.9, 0.6, 0.75]
+    >>> low, high = [0.8, 0.4, 0.6], [0.97, 0.8, 0.87]
+    >>> ax = plot_errorbar(tanks, means, lower=low, upper=high, ax=ax)
+
+    The bounds are absolute, not widths:
+
+    >>> widths = [0.1, 0.1, 0.1]
+    >>> plot_errorbar(tanks, means, lower=widths, upper=widths, ax=ax)
+    Traceback (most recent call last):
+    ...
+    ValueError: the point's y lies outside [lower, upper] at ...
     """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=True, **kwargs)
 
@@ -337,9 +360,11 @@ def plot_x_errorbar(
 
     Examples
     --------
-    >>> rows = np.arange(len(means))  # doctest: +SKIP
-    >>> plot_x_errorbar(  # doctest: +SKIP
-    ...     means, rows, lower=eti_low, upper=eti_high, ax=ax
-    ... )
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> means, rows = [0.9, 0.6, 0.75], [0, 1, 2]
+    >>> low, high = [0.8, 0.4, 0.6], [0.97, 0.8, 0.87]
+    >>> ax = plot_x_errorbar(means, rows, lower=low, upper=high, ax=ax)
+    >>> ax.invert_yaxis()  # the first row at the top
     """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=False, **kwargs)
