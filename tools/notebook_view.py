@@ -70,6 +70,22 @@ EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 AUTODOC = re.compile(r"^\.\. auto(?:function|class|exception|method|data|module)::\s*(?P<name>\S+)")
 
 
+# The view gives a page that is not a notebook (intro, references, API) jupytext's MyST front matter, so that
+# JupyterLab opens it like the chapters, as a notebook of Markdown cells, without asking for a kernel.
+NOTEBOOK_FRONT_MATTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+"""
+
+
 class ViewError(ValueError):
     """A page the view cannot render faithfully: the message names the page and the text."""
 
@@ -491,7 +507,7 @@ def view_page(path: Path, book: Book, record: dict | None, root: Path = ROOT) ->
     docname = course.strip_suffix(path.resolve().relative_to(root.resolve()).as_posix())
     page = Page(path, docname, book, None if record is None else record["glue"])
     body = strip_front_matter(text)
-    head = text[: len(text) - len(body)]
+    head = text[: len(text) - len(body)] if course.is_notebook(path) else NOTEBOOK_FRONT_MATTER
     rendered = render_text(page, body, keep_code_cells=True)
     if page.open_solutions:
         raise page.fail(f"{{solution-start}} {page.open_solutions[-1].title!r} is never ended")

@@ -179,6 +179,14 @@ def test_exercises_and_solutions_become_boxes(root):
     assert "{" + "solution" not in text and "{exercise}" not in text
 
 
+def test_a_page_that_is_not_a_notebook_opens_as_one(root):
+    text = view(root, "intro.md", None)
+    notebook = jupytext.reads(text, fmt="md:myst")
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    assert [c.cell_type for c in notebook.cells] == ["markdown"]
+    assert "Read [The chapter](chapter.md) first." in notebook.cells[0].source
+
+
 def test_the_bibliography_is_listed(root):
     text = view(root, "references.md", None)
     assert "- Andrew Gelman and Jennifer Hill\\. *Data Analysis*\\. CUP, 2007\\." in text  # pybtex escapes dots
