@@ -259,7 +259,11 @@ def bibliography_markdown(book: Book) -> str:
     data = BibliographyData(entries=book.bibliography)
     formatted = Style().format_bibliography(data)
     items = sorted(formatted, key=lambda item: author_year(book.bibliography[item.key]))
-    return "\n".join("- " + " ".join(item.text.render_as("markdown").split("\n")) for item in items)
+    lines = ("- " + " ".join(item.text.render_as("markdown").split("\n")) for item in items)
+    # pybtex escapes Markdown's punctuation, also inside a title's $...$, where LaTeX needs it as it was
+    return "\n".join(
+        re.sub(r"\$[^$]+\$", lambda m: re.sub(r"\\([^A-Za-z0-9\s])", r"\1", m.group(0)), line) for line in lines
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -90,6 +90,7 @@ BIB = """@book{gelman2007, author = {Gelman, Andrew and Hill, Jennifer}, title =
   publisher = {CUP}}
 @book{mcelreath2020, author = {McElreath, Richard}, title = {Statistical Rethinking}, year = {2020},
   publisher = {CRC}}
+@article{vehtari2021, author = {Vehtari, Aki}, title = {An improved $\\widehat{R}$}, journal = {BA}, year = {2021}}
 """
 TOC = """format: jb-book
 root: book/intro
@@ -190,7 +191,8 @@ def test_a_page_that_is_not_a_notebook_opens_as_one(root):
 def test_the_bibliography_is_listed(root):
     text = view(root, "references.md", None)
     assert "- Andrew Gelman and Jennifer Hill\\. *Data Analysis*\\. CUP, 2007\\." in text  # pybtex escapes dots
-    assert text.index("Gelman") < text.index("McElreath")
+    assert text.index("Gelman") < text.index("McElreath") < text.index("Vehtari")
+    assert "An improved $\\widehat R$" in text  # LaTeX as written, not Markdown-escaped
 
 
 def test_a_missing_glue_key_is_an_error_naming_page_and_key(root):
