@@ -22,7 +22,8 @@ and, for each chapter, when
   compared with the notebook's tags, and in the page the first check cell shows JupyterLab's collapsed-input
   placeholder instead of its code.
 
-Screenshots: ``_build/screenshots/binder_<page>.png`` (the notebook as it opens) and
+Screenshots: ``_build/screenshots/binder_<page>.png`` (the notebook as it opens), ``binder_<chapter>_numbers.png``
+(scrolled to the first paragraph with glued numbers) and
 ``binder_<chapter>_check.png`` (scrolled to the first check cell, collapsed). Run it with `make check-binder`, or
 ``python -m tools.check_binder book/radon.md`` for one chapter.
 """
@@ -186,8 +187,17 @@ def check_page(driver, port: int, token: str, served: Path, rel: str, shots: Pat
     return raw_myst(rel, rendered)
 
 
-def check_chapter(driver, port: int, token: str, served: Path, rel: str, shots: Path) -> list[str]:
-    """Open ``rel`` (a path under ``served``, the copy JupyterLab serves) and compare what JupyterLab shows."""
+def first_glue_cell(path: Path) -> int | None:
+    """The index of the first Markdown cell of a page's source that quotes a glued value."""
+    cells = jupytext.read(path).cells
+    return next((i for i, c in enumerate(cells) if c.cell_type == "markdown" and "{glue" in c.source), None)
+
+
+def check_chapter(
+    driver, port: int, token: str, served: Path, rel: str, shots: Path, numbers_cell: int | None = None
+) -> list[str]:
+    """Open ``rel`` (a path under ``served``, the copy JupyterLab serves) and compare what JupyterLab shows;
+    ``numbers_cell``: a cell to show in a screenshot (``binder_<chapter>_numbers.png``), the first with numbers."""
     chapter = served / rel
     expected, problems = expected_cells(chapter)
     driver.get(f"http://127.0.0.1:{port}/lab/tree/{rel}?token={token}")
@@ -234,6 +244,9 @@ def check_chapter(driver, port: int, token: str, served: Path, rel: str, shots: 
             problems.append(f"in the page, check cell {checks[0]} is not drawn collapsed: {shown}")
         else:
             print(f"  check cell {checks[0]} is drawn as JupyterLab's collapsed placeholder, its code hidden")
+    if numbers_cell is not None:
+        driver.execute_async_script(SHOW_CELL, numbers_cell)
+        screenshot(driver, shots / f"binder_{chapter.stem}_numbers.png")
     return problems
 
 
@@ -350,8 +363,11 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     for page in pages:
                         rel = page.relative_to(root).as_posix()
-                        check = check_chapter if page in chapters else check_page
-                        problems = check(driver, port, token, repo, rel, shots)
+                        if page in chapters:
+                            numbers = first_glue_cell(page)
+                            problems = check_chapter(driver, port, token, repo, rel, shots, numbers)
+                        else:
+                            problems = check_page(driver, port, token, repo, rel, shots)
                         failures += bool(problems)
                         for problem in problems:
                             print(f"  FAIL: {problem}")
