@@ -5,7 +5,8 @@ jupytext's viewer, the pre-warm, and the notebook view of tools/notebook_view.py
 book/*.md), starts JupyterLab from .venv on 127.0.0.1 over that copy (with autosave off), and opens each page of
 _toc.yml at `lab/tree/book/<page>.md` (the path of the book's launch buttons) in headless Chromium. The records of
 the pages' runs (``_build/notebook_view/``) are kept in this checkout between runs and reused while a page's code
-is unchanged, so only the first run executes every page. For each page it fails when
+is unchanged, and made from `make book`'s execution cache when there is one, so that only a page neither has run is
+executed again. For each page it fails when
 
 - JupyterLab's rendered Markdown shows raw MyST: a role (``{glue:text}``, ``{cite:p}``, ``{doc}``, ``{ref}``,
   ``{numref}``, ...) or a fenced directive (``{exercise}``, ``{solution}``, ``{note}``, ...) - the message names the
@@ -330,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
             "COURSE_PREWARM": os.environ.get("COURSE_PREWARM", PREWARM_DEFAULT),
         }
         env.pop("PYTENSOR_FLAGS", None)  # Binder sets none: the cache must land in the (throw-away) home
+        from_book = notebook_view.records_from_book_cache(root)
+        if from_book:
+            print(f"notebook view: glued values of {len(from_book)} page(s) taken from make book's execution cache")
         repo = copy_repository(root, home)
         post_build = subprocess.run([str(repo / "postBuild")], cwd=repo, env=env, capture_output=True, text=True)
         keep_records(root, repo)

@@ -117,13 +117,13 @@ def record_file(root: Path, page: Path) -> Path:
     return root / RECORDS / f"{page.stem}.json"
 
 
-def write_record(root: Path, page: Path, notebook, seed: int | None) -> Path:
+def write_record(root: Path, page: Path, notebook, seed: int | None, date: dt.date | None = None) -> Path:
     """Keep what one execution of ``page`` glued (``notebook``: the executed notebook), for the view."""
     record = {
         "page": page.relative_to(root).as_posix() if page.is_relative_to(root) else page.name,
         "code_hash": code_hash(page),
         "seed": seed,
-        "date": dt.date.today().isoformat(),
+        "date": (date or dt.date.today()).isoformat(),
         "glue": glued_values(notebook),
     }
     path = record_file(root, page)
@@ -139,6 +139,34 @@ def read_record(root: Path, page: Path) -> dict | None:
         return None
     record = json.loads(path.read_text(encoding="utf-8"))
     return record if record.get("code_hash") == code_hash(page) else None
+
+
+def records_from_book_cache(root: Path, cache_dir: Path | None = None) -> list[Path]:
+    """Records from the executed pages that `make book` keeps (its jupyter-cache, ``_build/.jupyter_cache``), for
+    every page with glue that has no record yet and whose code is the code the book executed. The book executes each
+    page at its default seed. Returns the pages recorded; none without a cache. (`make check-binder` calls this, so
+    that after `make book`, as in CI, the view runs no page again.)"""
+    from tools import robustness
+
+    cache_dir = cache_dir or root / "_build" / ".jupyter_cache"
+    if not (cache_dir / "global.db").is_file():
+        return []
+    from jupyter_cache import get_cache
+
+    cache = get_cache(cache_dir)
+    wanted = {p.resolve(): p for p in pages(root) if uses_glue(p) and read_record(root, p) is None}
+    recorded = []
+    for entry in sorted(cache.list_cache_records(), key=lambda r: r.created, reverse=True):  # newest first
+        page = wanted.get(Path(entry.uri).resolve())
+        if page is None:
+            continue
+        notebook = cache.get_cache_bundle(entry.pk).nb
+        if robustness.code_hash(notebook) != code_hash(page):
+            continue
+        write_record(root, page, notebook, robustness.default_seed(notebook), entry.created.date())
+        recorded.append(page)
+        del wanted[page.resolve()]
+    return recorded
 
 
 def seed_of(ledger: Path) -> int | None:

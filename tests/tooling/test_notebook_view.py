@@ -260,3 +260,30 @@ def test_a_run_records_what_the_page_glued_and_its_seed(root):
     rec = notebook_view.read_record(root, page)
     assert rec["seed"] == 77 and rec["glue"]["n_homes"]["text/plain"] == "919"
     assert "There are 919 homes in Hennepin." in view(root, "chapter.md", rec)
+
+
+def test_records_are_made_from_the_book_builds_execution_cache(root):
+    """After `make book` (as in CI), the pages jupyter-cache executed give their glued values; a page whose code has
+    changed since does not."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from nbclient import NotebookClient
+
+    page = root / "book" / "chapter.md"
+    page.write_text(
+        FRONT + "\n# Run\n\n```{code-cell} ipython3\nfrom myst_nb import glue\n\n# start_chapter(default_seed=5)"
+        "\nglue('n_homes', 919, display=False)\n```\n\nThere are {glue:text}`n_homes` homes.\n"
+    )
+    notebook = jupytext.read(page)
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    cache = get_cache(root / "_build" / ".jupyter_cache")
+    cache.cache_notebook_bundle(CacheBundleIn(notebook, str(page)), check_validity=False)
+
+    assert notebook_view.records_from_book_cache(root) == [page]
+    rec = notebook_view.read_record(root, page)
+    assert rec["glue"]["n_homes"]["text/plain"] == "919" and rec["seed"] == 5
+    assert notebook_view.records_from_book_cache(root) == []  # recorded already
+
+    notebook_view.record_file(root, page).unlink()
+    page.write_text(page.read_text().replace("919, display", "920, display"))
+    assert notebook_view.records_from_book_cache(root) == []  # the book ran other code
