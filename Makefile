@@ -17,7 +17,7 @@ help:
 	@echo "make book   - set up .venv and build the HTML book (executes every chapter) into _build/html"
 	@echo "make test   - set up .venv and run the whole test suite (package tests + every chapter via nbval)"
 	@echo "make check-site - after make book: open every page in headless Chromium, check it, screenshot it"
-	@echo "make check-binder - run postBuild, start JupyterLab, check that a chapter .md opens as a notebook"
+	@echo "make check-binder - run postBuild in a copy, start JupyterLab, check that every page opens as a notebook and shows no raw MyST"
 	@echo "make bench  - time every page (cold and warm compile caches) -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=1 (default 2), FORCE=1)"
@@ -52,7 +52,8 @@ check-site: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) tools/check_site.py
 
-# Binder's set-up (postBuild) in a throw-away home, JupyterLab on 127.0.0.1, a chapter opened in headless Chromium.
+# Binder's set-up (postBuild, with the notebook view) in a copy of the repository in a throw-away home, JupyterLab on
+# 127.0.0.1, every page opened in headless Chromium.
 check-binder: $(STAMP)
 	@bash tools/setup-browser.sh
 	$(PY) -m tools.check_binder

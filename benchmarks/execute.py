@@ -12,12 +12,14 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jupytext
 import psutil
 from nbclient import NotebookClient
+from nbformat import NotebookNode
 
 
 @dataclass
@@ -93,12 +95,23 @@ def cache_env(cache_dir: Path) -> dict[str, str]:
     }
 
 
-def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int = 900) -> ChapterRun:
+def execute_chapter(
+    path: Path,
+    cache_dir: Path | None,
+    label: str,
+    timeout: int = 900,
+    extra_env: dict[str, str] | None = None,
+    on_executed: Callable[[NotebookNode], None] | None = None,
+) -> ChapterRun:
     """Run every code cell of the chapter at `path` with compile caches under `cache_dir` (None: wherever this
-    process's environment puts them, as tools/prewarm.py wants)."""
+    process's environment puts them, as tools/prewarm.py wants). `extra_env` is added to the kernel's environment;
+    `on_executed` is given the executed notebook (its outputs), as tools/prewarm.py keeps the glued values."""
     notebook = jupytext.read(path)
     env = (
-        {"RETHINKING_UTILS_PROGRESS": "0"} | dict(os.environ) | (cache_env(cache_dir) if cache_dir is not None else {})
+        {"RETHINKING_UTILS_PROGRESS": "0"}
+        | dict(os.environ)
+        | (cache_env(cache_dir) if cache_dir is not None else {})
+        | (extra_env or {})
     )
     env["MPLBACKEND"] = "Agg"
     from rethinking_utils.sampling import TIMING_LOG_ENV
@@ -119,6 +132,8 @@ def execute_chapter(path: Path, cache_dir: Path | None, label: str, timeout: int
                 client.execute_cell(cell, index)
                 cell_seconds.append((index, time.perf_counter() - cell_start, _first_line(cell.source)))
     seconds = time.perf_counter() - start
+    if on_executed is not None:
+        on_executed(notebook)
     slowest = sorted(cell_seconds, key=lambda c: -c[1])[:5]
     timing = _read_timing_log(timing_log)
     timing_log.unlink(missing_ok=True)

@@ -9,6 +9,10 @@ the one that built it, the numba part is compiled again.
 ``COURSE_PREWARM`` picks the pages: unset or ``all`` - every chapter of ``_toc.yml``; ``none`` - nothing; else
 chapter names (``multilevel_models radon``). A page that fails stops the build: an image whose chapters do not
 run is not worth shipping. Usage: ``python -m tools.prewarm [names...]``.
+
+Each run also leaves a record of what the page glued, and at which seed (``_build/notebook_view/<page>.json``):
+tools/notebook_view.py then writes those values into the prose of the image's copy of the pages, so a reader sees
+numbers, not ``{glue:text}`` roles.
 """
 
 from __future__ import annotations
@@ -52,12 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import pytensor
 
-    from benchmarks.execute import execute_chapter
+    from tools import notebook_view
 
     print(f"pre-warming {len(pages)} page(s); compile cache: {pytensor.config.base_compiledir}", flush=True)
     start = time.perf_counter()
     for page in pages:
-        run = execute_chapter(page, None, "prewarm", timeout=1800)
+        run = notebook_view.run_and_record(course.ROOT, page, timeout=1800)
         print(f"  {page.stem}: {run.seconds:.0f} s", flush=True)
     print(f"pre-warmed in {time.perf_counter() - start:.0f} s", flush=True)
     return 0

@@ -83,6 +83,7 @@ def test_post_build_makes_markdown_open_as_a_notebook(tmp_path):
         "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter"),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "COURSE_PREWARM": "none",  # make check-binder runs the pre-warm; here only the settings
+        "COURSE_NOTEBOOK_VIEW": "off",  # it would rewrite this checkout's book/*.md (make check-binder runs it)
     }
     result = subprocess.run([str(post_build)], cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
     assert "pre-warming 0 page(s)" in result.stdout
