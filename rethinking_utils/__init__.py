@@ -1,8 +1,8 @@
 """Companion package of the course *Multilevel models in PyMC*.
 
-Data loading, causal-DAG drawing, small plot helpers, link functions, compile-once
-sampling and a sampler health report. Importing it is quick: pymc, pytensor and arviz are
-imported only inside the functions that need them.
+Data loading, causal-DAG drawing, small plot helpers, link functions, a model building block
+(correlated varying effects), compile-once sampling and a sampler health report. Importing it is
+quick: pymc, pytensor and arviz are imported only inside the functions that need them.
 """
 
 from rethinking_utils.book import Chapter, check_claim, course_seed, glue_number, glue_time, start_chapter
@@ -10,6 +10,7 @@ from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
 from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
 from rethinking_utils.loo import with_log_likelihood
+from rethinking_utils.models import correlated_effects
 from rethinking_utils.plots import plot_errorbar, plot_line, plot_scatter, plot_x_errorbar, use_style
 from rethinking_utils.sampling import compile_model, sample_compiled
 from rethinking_utils.stats import center, invlogit, logit, standardize
@@ -27,6 +28,7 @@ __all__ = [
     "SamplingReport",
     "center",
     "compile_model",
+    "correlated_effects",
     "draw_causal_graph",
     "invlogit",
     "list_datasets",
