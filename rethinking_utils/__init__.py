@@ -5,7 +5,16 @@ sampling and a sampler health report. Importing it is quick: pymc, pytensor and 
 imported only inside the functions that need them.
 """
 
-from rethinking_utils.book import Chapter, check_claim, course_seed, glue_number, glue_time, read_ledger, start_chapter
+from rethinking_utils.book import (
+    Chapter,
+    check_claim,
+    course_seed,
+    glue_number,
+    glue_time,
+    read_ledger,
+    start_chapter,
+    versions_line,
+)
 from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
 from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
@@ -24,6 +33,7 @@ __all__ = [
     "glue_time",
     "read_ledger",
     "start_chapter",
+    "versions_line",
     "GraphvizNotFoundError",
     "SamplingReport",
     "center",

@@ -66,6 +66,8 @@ DEFAULT_SEED = re.compile(r"start_chapter\(\s*(?:default_seed\s*=\s*)?(\d+)")
 # relative slack of BAND_RELATIVE (floating-point noise) - see band().
 BAND_MARGIN = 0.5
 BAND_RELATIVE = 1e-9
+# The tag of the cell that ends every page by printing the versions it ran with: not part of the code hash.
+VERSIONS_TAG = "versions"
 
 
 class UsageError(Exception):
@@ -83,7 +85,17 @@ def read_notebook(path: Path):
 
 
 def code_cells(notebook) -> list[str]:
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    """The sources of the code cells that compute something: every code cell but the one tagged ``versions``.
+
+    The ``versions`` cell (the last of every page) prints the library versions and the date the page ran with
+    (``rethinking_utils.versions_line``). It glues nothing and states no claim, so it cannot change a claim or a
+    number; left out of :func:`code_hash`, adding it (or editing it) does not make a page's results stale.
+    """
+    return [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and VERSIONS_TAG not in cell.get("metadata", {}).get("tags", [])
+    ]
 
 
 def normalized_code(source: str) -> str:
@@ -97,8 +109,8 @@ def normalized_code(source: str) -> str:
 
 
 def code_hash(notebook) -> str:
-    """A hash of the chapter's code cells (their normalized code, in order); prose, cell metadata, comments and
-    layout do not count."""
+    """A hash of the chapter's code cells (their normalized code, in order); prose, cell metadata, comments,
+    layout and the ``versions`` cell (see :func:`code_cells`) do not count."""
     payload = json.dumps([normalized_code(source) for source in code_cells(notebook)]).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()[:16]
 
@@ -306,11 +318,8 @@ def execute(path: Path, notebook, seed: int, timeout: int = CELL_TIMEOUT) -> dic
                 ),
                 None,
             )
-            where = (
-                f"cell {code_cells(notebook).index(cell.source) + 1} ({first_line(cell.source)!r})"
-                if cell
-                else "a cell"
-            )
+            all_code = [c for c in notebook.cells if c.cell_type == "code"]
+            where = f"cell {all_code.index(cell) + 1} ({first_line(cell.source)!r})" if cell else "a cell"
             error = f"{exc.ename} in {where}: {exc.evalue}"[:2000]
         except Exception as exc:  # a dead kernel, a timeout
             error = f"{type(exc).__name__}: {exc}"[:2000] or traceback.format_exc()[-2000:]
