@@ -100,9 +100,16 @@ def _md(text: str) -> str:
 
 
 def render_report(
-    versions: dict[str, str], pins: dict[str, str], tests: dict, pages: list[dict], started: float, finished: float
+    versions: dict[str, str],
+    pins: dict[str, str],
+    tests: dict,
+    pages: list[dict],
+    started: float,
+    finished: float,
+    pages_planned: int | None = None,
 ) -> str:
-    """canary/REPORT.md as Markdown (pure: the tests call it with made-up runs)."""
+    """canary/REPORT.md as Markdown (pure: the tests call it with made-up runs). With ``pages_planned`` larger than
+    the pages run so far, the report says that it is partial."""
     moved = {n: (pins[n], v) for n, v in versions.items() if n in pins and v != pins[n]}
     broke_pages = [p for p in pages if p["error"] or p["failed_claims"] or p["out_of_band"]]
     verdict = (
@@ -121,6 +128,11 @@ def render_report(
         f"`make canary` on {when}, Python {platform.python_version()}: **{verdict}**. The whole run (environment, "
         f"package tests, {len(pages)} pages one at a time at their default seeds) took {minutes:.0f} minutes on "
         "this machine, under load. Regenerate with `nice -n 10 make canary`.",
+        *(
+            ["", f"**Partial report**: {len(pages)} of {pages_planned} pages have run so far."]
+            if pages_planned and pages_planned > len(pages)
+            else []
+        ),
         "",
         "## Versions",
         "",
@@ -188,11 +200,15 @@ def main(argv: list[str] | None = None) -> int:
     pages = robustness.find_chapters(args.pages.split() or None) if args.pages else robustness.seeded_pages()
     tests = run_tests(out)
     results = robustness.load_results()
-    page_runs = [run_page(path, results, out) for path in pages]
-    report = render_report(installed_versions(), course.pins(), tests, page_runs, args.started, time.time())
+    versions, pins = installed_versions(), course.pins()
+    page_runs: list[dict] = []
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(report, encoding="utf-8")
-    out(f"canary: wrote {REPORT.relative_to(ROOT)}")
+    for path in pages:  # the report is rewritten after each page: a run cut short still says what it found
+        page_runs.append(run_page(path, results, out))
+        partial = len(page_runs) < len(pages)
+        report = render_report(versions, pins, tests, page_runs, args.started, time.time(), pages_planned=len(pages))
+        REPORT.write_text(report, encoding="utf-8")
+    out(f"canary: wrote {REPORT.relative_to(ROOT)}" + (" (partial)" if pages and partial else ""))
     broke = tests["returncode"] != 0 or any(p["error"] or p["failed_claims"] or p["out_of_band"] for p in page_runs)
     return 1 if broke else 0
 

@@ -12,15 +12,21 @@ cd "$(dirname "$0")/.."
 
 python=$(bash tools/find-python.sh)
 started=$(date +%s)
-rm -rf .venv-canary
-echo "canary: creating .venv-canary with $python ($("$python" --version))"
-"$python" -m venv .venv-canary
-.venv-canary/bin/python -m pip install --quiet --upgrade pip
-# requirements.txt's names, pins stripped (extras kept: black[jupyter]); `-e .` comes back with its extra below
-mapfile -t names < <(grep -vE '^\s*(#|-e|$)' requirements.txt | sed -E 's/\s*[=<>!~;].*$//')
-echo "canary: installing the newest allowed releases of ${#names[@]} distributions"
-.venv-canary/bin/python -m pip install --quiet --upgrade -c canary/constraints.txt "${names[@]}" -e ".[sampling]"
-echo "canary: environment ready in $(( $(date +%s) - started )) s"
+# CANARY_REUSE=1 keeps an existing .venv-canary (to re-run the pages after a run was cut short); by default the
+# environment is made afresh, so that it holds the newest releases of today.
+if [ "${CANARY_REUSE:-0}" = 1 ] && [ -x .venv-canary/bin/python ]; then
+  echo "canary: reusing .venv-canary (CANARY_REUSE=1)"
+else
+  rm -rf .venv-canary
+  echo "canary: creating .venv-canary with $python ($("$python" --version))"
+  "$python" -m venv .venv-canary
+  .venv-canary/bin/python -m pip install --quiet --upgrade pip
+  # requirements.txt's names, pins stripped (extras kept: black[jupyter]); `-e .` comes back with its extra below
+  mapfile -t names < <(grep -vE '^\s*(#|-e|$)' requirements.txt | sed -E 's/\s*[=<>!~;].*$//')
+  echo "canary: installing the newest allowed releases of ${#names[@]} distributions"
+  .venv-canary/bin/python -m pip install --quiet --upgrade -c canary/constraints.txt "${names[@]}" -e ".[sampling]"
+  echo "canary: environment ready in $(( $(date +%s) - started )) s"
+fi
 
 export PYTENSOR_FLAGS="base_compiledir=$PWD/_build/canary/pytensor${PYTENSOR_FLAGS:+,$PYTENSOR_FLAGS}"
 export RETHINKING_UTILS_PROGRESS=0 MPLBACKEND=Agg

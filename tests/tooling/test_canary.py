@@ -64,3 +64,10 @@ def test_canary_environment_is_not_committed_and_keeps_the_pins_alone():
     assert "requirements.txt" in script and ".venv-canary" in script and "base_compiledir" in script
     assert " .venv/" not in script and "-m pip install" in script
     assert Path(ROOT / "canary" / "constraints.txt").is_file()
+
+
+def test_a_report_cut_short_says_it_is_partial():
+    tests = {"returncode": 0, "summary": "81 passed", "failed": [], "error": ""}
+    report = canary.render_report({}, {}, tests, [_page("radon")], 0.0, 60.0, pages_planned=3)
+    assert "**Partial report**: 1 of 3 pages" in report
+    assert "Partial" not in canary.render_report({}, {}, tests, [_page("radon")], 0.0, 60.0, pages_planned=1)
