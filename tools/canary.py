@@ -38,7 +38,7 @@ def installed_versions() -> dict[str, str]:
     found = {}
     for name in course.pins():
         try:
-            found[name] = version(name)
+            found[name] = version(name.split("[", 1)[0])  # black[jupyter]: the distribution is black
         except PackageNotFoundError:
             found[name] = "missing"
     return found

@@ -71,3 +71,8 @@ def test_a_report_cut_short_says_it_is_partial():
     report = canary.render_report({}, {}, tests, [_page("radon")], 0.0, 60.0, pages_planned=3)
     assert "**Partial report**: 1 of 3 pages" in report
     assert "Partial" not in canary.render_report({}, {}, tests, [_page("radon")], 0.0, 60.0, pages_planned=1)
+
+
+def test_installed_versions_look_up_a_pin_with_extras_by_its_distribution():
+    versions = canary.installed_versions()
+    assert all(v != "missing" for v in versions.values()), [n for n, v in versions.items() if v == "missing"]
