@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: FORCE help setup book bench robustness format check-site check-binder test test-package test-chapters data freeze clean clean-caches handout
+.PHONY: FORCE help setup book bench canary robustness format check-site check-binder test test-package test-chapters data freeze clean clean-caches handout
 
 help:
 	@echo "make setup  - create or update .venv only (idempotent); PYTHON=/path/to/python3.12 picks the interpreter,"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench  - time every page (cold and warm compile caches) -> benchmarks/RESULTS.md"
 	@echo "make robustness - run chapters at their default seed + 8 others, record claims and numbers -> robustness/results.json"
 	@echo "                  (CHAPTERS=\"radon ...\" picks chapters, SEEDS=\"1 2 3\" replaces the 8 seeds, JOBS=1 (default 2), FORCE=1)"
+	@echo "make canary - the package tests and every page in .venv-canary, with the newest allowed releases -> canary/REPORT.md"
 	@echo "make format - ruff on the Python files, then black the code cells of every notebook page (or FILES=\"book/radon.md\")"
 	@echo "              at the column's width, via jupytext"
 	@echo "make data   - rebuild rethinking_utils/datasets/*.csv from their sources; fails unless they match registry.toml"
@@ -117,3 +118,9 @@ clean:
 # that uses PyTensor: `make clean` leaves them, this removes them.
 clean-caches: $(STAMP)
 	@dir=$$($(PY) -c "import pytensor; print(pytensor.config.base_compiledir)") && echo "rm -rf $$dir" && rm -rf "$$dir"
+
+# Not part of CI or `make test`: the course against the newest releases that pyproject.toml's bounds allow (not the
+# pins). Builds .venv-canary from scratch, runs the package tests and every page at its default seed (one at a
+# time, claims recorded, numbers against their bands), writes canary/REPORT.md. Run it niced: nice -n 10 make canary
+canary:
+	bash tools/canary.sh

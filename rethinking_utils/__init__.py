@@ -5,7 +5,15 @@ Data loading, causal-DAG drawing, small plot helpers, link functions, a model bu
 quick: pymc, pytensor and arviz are imported only inside the functions that need them.
 """
 
-from rethinking_utils.book import Chapter, check_claim, course_seed, glue_number, glue_time, start_chapter
+from rethinking_utils.book import (
+    Chapter,
+    check_claim,
+    course_seed,
+    glue_number,
+    glue_time,
+    start_chapter,
+    versions_line,
+)
 from rethinking_utils.dags import GraphvizNotFoundError, draw_causal_graph
 from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
@@ -24,6 +32,7 @@ __all__ = [
     "glue_number",
     "glue_time",
     "start_chapter",
+    "versions_line",
     "GraphvizNotFoundError",
     "SamplingReport",
     "center",

@@ -42,6 +42,7 @@ __all__ = [
     "glue_number",
     "glue_time",
     "start_chapter",
+    "versions_line",
 ]
 
 
@@ -360,3 +361,62 @@ def read_ledger(path: str | os.PathLike) -> list[dict]:
     """
     text = Path(path).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+#: What :func:`versions_line` names, in its order: (the name a reader knows, the distribution).
+VERSIONS_PACKAGES = (("PyMC", "pymc"), ("PyTensor", "pytensor"), ("nutpie", "nutpie"), ("ArviZ", "arviz"))
+
+
+def versions_line(width: int = 78, today: dt.date | None = None) -> str:
+    """The versions a page ran with, and the date: the line that ends every page of the course.
+
+    Like the watermark at the foot of PyMC's example gallery: Python, PyMC, PyTensor, nutpie and ArviZ, read
+    from the installed distributions (nothing is imported), and today's date (UTC). Wrapped at ``width``
+    characters, so that it fits the book's code column.
+
+    Parameters
+    ----------
+    width : int, optional
+        The longest line allowed (default 78, the book's code column); at least 40.
+    today : datetime.date, optional
+        The date to show (default: today, UTC).
+
+    Returns
+    -------
+    str
+        For example ``"Ran on 2026-12-07 with Python 3.12.1, PyMC 6.4.0, PyTensor 3.3.7, nutpie 0.16.11,"``
+        and, on a second line, ``"ArviZ 1.3.0."``. A package that is not installed is named as such.
+
+    Raises
+    ------
+    ValueError
+        If ``width`` is below 40.
+
+    Examples
+    --------
+    >>> print(versions_line())  # doctest: +SKIP
+    Ran on 2026-12-07 with Python 3.12.1, PyMC 6.4.0, PyTensor 3.3.7, nutpie 0.16.11,
+    ArviZ 1.3.0.
+    """
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    if isinstance(width, bool) or not isinstance(width, int) or width < 40:
+        raise ValueError(f"versions_line: width must be an integer of at least 40 characters, got {width!r}")
+    if today is None:
+        today = dt.datetime.now(dt.UTC).date()
+    parts = [f"Python {platform.python_version()}"]
+    for name, dist in VERSIONS_PACKAGES:
+        try:
+            parts.append(f"{name} {version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    # each "name version" stays on one line: wrap between the items, never inside one
+    items = [f"Ran on {today.isoformat()} with"] + [f"{part}," for part in parts[:-1]] + [f"{parts[-1]}."]
+    lines = [items[0]]
+    for item in items[1:]:
+        if len(lines[-1]) + 1 + len(item) <= width:
+            lines[-1] += " " + item
+        else:
+            lines.append(item)
+    return "\n".join(lines)

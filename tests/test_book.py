@@ -107,3 +107,27 @@ def test_an_unwritable_ledger_names_the_variable(monkeypatch, tmp_path):
     monkeypatch.setenv(book.LEDGER_VARIABLE, str(tmp_path / "missing-folder" / "ledger.jsonl"))
     with pytest.raises(OSError, match=r"COURSE_LEDGER=.*missing-folder.*writable"):
         check_claim("fine", True)
+
+
+def test_versions_line_names_the_stack_and_the_date_within_the_column():
+    import datetime as dt
+    import platform
+    from importlib.metadata import version
+
+    text = book.versions_line(today=dt.date(2026, 12, 7))
+    assert text.startswith("Ran on 2026-12-07 with Python " + platform.python_version())
+    for name, dist in book.VERSIONS_PACKAGES:
+        assert f"{name} {version(dist)}" in text.replace("\n", " ")
+    assert all(len(line) <= 78 for line in text.splitlines())
+    narrow = book.versions_line(width=40, today=dt.date(2026, 12, 7))
+    assert all(len(line) <= 40 for line in narrow.splitlines()) and len(narrow.splitlines()) > 1
+    # an item ("PyMC 6.4.0") is never split across lines
+    assert narrow.replace("\n", " ") == text.replace("\n", " ")
+
+
+def test_versions_line_names_a_missing_package_and_refuses_a_bad_width(monkeypatch):
+    monkeypatch.setattr(book, "VERSIONS_PACKAGES", (("PyMC", "pymc"), ("Nothing", "no-such-distribution-here")))
+    assert "Nothing (not installed)." in book.versions_line()
+    for bad in (10, 39, "78", 78.0, True):
+        with pytest.raises(ValueError, match="width"):
+            book.versions_line(width=bad)

@@ -66,6 +66,8 @@ DEFAULT_SEED = re.compile(r"start_chapter\(\s*(?:default_seed\s*=\s*)?(\d+)")
 # relative slack of BAND_RELATIVE (floating-point noise) - see band().
 BAND_MARGIN = 0.5
 BAND_RELATIVE = 1e-9
+# The tag of the cell that ends every page by printing the versions it ran with: not part of the code hash.
+VERSIONS_TAG = "versions"
 
 
 class UsageError(Exception):
@@ -83,7 +85,17 @@ def read_notebook(path: Path):
 
 
 def code_cells(notebook) -> list[str]:
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    """The sources of the code cells that compute something: every code cell but the one tagged ``versions``.
+
+    The ``versions`` cell (the last of every page) prints the library versions and the date the page ran with
+    (``rethinking_utils.versions_line``). It glues nothing and states no claim, so it cannot change a claim or a
+    number; left out of :func:`code_hash`, adding it (or editing it) does not make a page's results stale.
+    """
+    return [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and VERSIONS_TAG not in cell.get("metadata", {}).get("tags", [])
+    ]
 
 
 def normalized_code(source: str) -> str:
@@ -97,8 +109,8 @@ def normalized_code(source: str) -> str:
 
 
 def code_hash(notebook) -> str:
-    """A hash of the chapter's code cells (their normalized code, in order); prose, cell metadata, comments and
-    layout do not count."""
+    """A hash of the chapter's code cells (their normalized code, in order); prose, cell metadata, comments,
+    layout and the ``versions`` cell (see :func:`code_cells`) do not count."""
     payload = json.dumps([normalized_code(source) for source in code_cells(notebook)]).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()[:16]
 
@@ -306,11 +318,8 @@ def execute(path: Path, notebook, seed: int, timeout: int = CELL_TIMEOUT) -> dic
                 ),
                 None,
             )
-            where = (
-                f"cell {code_cells(notebook).index(cell.source) + 1} ({first_line(cell.source)!r})"
-                if cell
-                else "a cell"
-            )
+            all_code = [c for c in notebook.cells if c.cell_type == "code"]
+            where = f"cell {all_code.index(cell) + 1} ({first_line(cell.source)!r})" if cell else "a cell"
             error = f"{exc.ename} in {where}: {exc.evalue}"[:2000]
         except Exception as exc:  # a dead kernel, a timeout
             error = f"{type(exc).__name__}: {exc}"[:2000] or traceback.format_exc()[-2000:]
@@ -469,7 +478,9 @@ def _versions_text(runs: dict[int, dict]) -> str:
     return ", ".join(f"{package} {' / '.join(sorted(numbers))}" for package, numbers in seen.items())
 
 
-def render_chapter(name: str, entry: dict | None, current_hash: str | None, title: str | None = None) -> str:
+def render_chapter(
+    name: str, entry: dict | None, current_hash: str | None, title: str | None = None, with_claims: bool = True
+) -> str:
     heading = f"**{title or name}** (`book/{name}.md`)"
     if entry is None or not entry.get("runs"):
         return f"{heading}: no results yet; run `make robustness CHAPTERS={name}`.\n"
@@ -496,7 +507,7 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
         lines.append(f"- Seed {seed} **crashed**: {_cell(run.get('error'))}")
     if crashed:
         lines.append("")
-    claims = summary["claims"]
+    claims = summary["claims"] if with_claims else {}
     if claims:
         held = [key for key, c in claims.items() if not c["failed_seeds"]]
         failing = {key: c for key, c in claims.items() if c["failed_seeds"]}
@@ -532,35 +543,272 @@ def render_chapter(name: str, entry: dict | None, current_hash: str | None, titl
     return "\n".join(lines) + "\n"
 
 
-def render_page(root: Path | None = None, results: dict | None = None) -> str:
-    """Markdown for book/robustness.md: one block per chapter, in the toc's order, from the committed results."""
+def page_title(notebook, name: str) -> str:
+    """A page's ``#`` title (its file stem when it has none)."""
+    return next(
+        (
+            line[2:].strip()
+            for cell in notebook.cells
+            if cell.cell_type == "markdown"
+            for line in cell.source.splitlines()
+            if line.startswith("# ")
+        ),
+        name,
+    )
+
+
+CLAIM_CALL = re.compile(r"check_claim\(\s*(?:#\s*([^\n]*?)\s*\n)?\s*(f?)([\"'])(.+?)\3")
+HEADING_ANCHOR_DEPTH = 3  # _config.yml's myst_heading_anchors: the headings a link may point into
+
+
+def _heading_parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.myst_role import myst_role_plugin
+
+    return MarkdownIt("commonmark").use(dollarmath_plugin).use(myst_role_plugin)
+
+
+def _heading_text(parser, line: str) -> str:
+    """A heading's text as MyST makes its anchor from it: its text and inline code, without math and roles."""
+    tokens = parser.parse(line)
+    inline = next((t for t in tokens if t.type == "inline"), None)
+    return "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline")) if inline else ""
+
+
+def claim_places(notebook) -> dict[str, tuple[str, str, str]]:
+    """``{claim key pattern: (section title, anchor, note)}``: the section (a ``##`` or ``###`` heading) whose check
+    cell states each claim, with the anchor MyST gives that heading (``myst_heading_anchors``; slugs made unique per
+    page as MyST makes them), and the comment the call carries on its first line (``check_claim(  # note``) when it
+    has one. A key the cell builds with an f-string is a regex pattern (its ``{...}`` parts match
+    anything); :func:`claim_place` looks a recorded key up."""
+    from myst_parser.mdit_to_docutils.base import default_slugify
+
+    parser = _heading_parser()
+    places: dict[str, tuple[str, str, str]] = {}
+    slugs: set[str] = set()
+    current = ("", "")
+    fence = None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                stripped = line.strip()
+                marker = re.match(r"(`{3,}|~{3,}|:{3,})", stripped)
+                if marker and (fence is None or stripped.startswith(fence)):
+                    fence = None if fence else marker.group(1)
+                    continue
+                level = len(line) - len(line.lstrip("#"))
+                if fence or not (1 <= level <= HEADING_ANCHOR_DEPTH and line[level : level + 1] == " "):
+                    continue
+                text = _heading_text(parser, line)
+                slug = base = default_slugify(text)
+                i = 1
+                while slug in slugs:
+                    slug, i = f"{base}-{i}", i + 1
+                slugs.add(slug)
+                if level >= 2:
+                    current = (text.strip(), slug)
+        elif cell.cell_type == "code":
+            for note, is_f, _, key in CLAIM_CALL.findall(cell.source):
+                pattern = (
+                    "".join(".+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]*\})", key))
+                    if is_f
+                    else re.escape(key)
+                )
+                places.setdefault(pattern, (*current, note.strip()))
+    return places
+
+
+def claim_place(places: dict[str, tuple[str, str, str]], key: str) -> tuple[str, str, str] | None:
+    return next((place for pattern, place in places.items() if re.fullmatch(pattern, key)), None)
+
+
+def claim_words(key: str, keys: list[str]) -> str:
+    """A claim id in words: the page's common prefix (``radon-``, ``ex-frogs-``) dropped, hyphens as spaces."""
+    parts = [k.split("-") for k in keys]
+    common = 0
+    if len(parts) > 1:
+        while all(len(p) > common + 1 and p[common] == parts[0][common] for p in parts):
+            common += 1
+    words = " ".join(key.split("-")[common:]) or key
+    return words[0].upper() + words[1:]
+
+
+def page_summary(name: str, entry: dict | None) -> dict:
+    """The page's row of the summary table: seeds run, claims, claims held at every seed, numbers, dates."""
+    if entry is None or not entry.get("runs"):
+        return {"name": name, "seeds": 0}
+    summary = summarize(entry)
+    claims = summary["claims"]
+    dates = sorted(r["date"][:10] for r in {**summary["runs"], **summary["crashed"]}.values())
+    return {
+        "name": name,
+        "seeds": len(summary["runs"]),
+        "crashed": len(summary["crashed"]),
+        "claims": len(claims),
+        "held": sum(not c["failed_seeds"] for c in claims.values()),
+        "numbers": len(summary["numbers"]),
+        "dates": dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}",
+    }
+
+
+def relative_spreads(entry: dict) -> list[float]:
+    """Each glued number's range over the seeds relative to its largest size over the seeds (between 0, the same
+    at every seed, and 2, a number that changes sign)."""
+    spreads = []
+    for info in summarize(entry)["numbers"].values():
+        scale = max(abs(info["min"]), abs(info["max"]))
+        spreads.append((info["max"] - info["min"]) / scale if scale > 0 else 0.0)
+    return spreads
+
+
+def spread_figure(pages: list[tuple[str, dict | None]]):
+    """A strip plot: per page, every glued number's range over the seeds relative to its size (log scale); numbers
+    that are the same at every seed (counts from the data) are counted in the page's label."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = [(title, relative_spreads(entry)) for title, entry in pages if entry and finished_runs(entry)]
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.3), layout="constrained")
+    rng = np.random.default_rng(0)  # the jitter of the dots, not a result
+    floor = 1e-4
+    for i, (_, spreads) in enumerate(rows):
+        moving = np.array([s for s in spreads if s > 0])
+        jitter = rng.uniform(-0.2, 0.2, len(moving))
+        ax.scatter(np.maximum(moving, floor), i + jitter, s=8, alpha=0.55, color="C0", linewidths=0)
+    labels = [f"{title} ({sum(s == 0 for s in spreads)} of {len(spreads)} fixed)" for title, spreads in rows]
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(floor / 1.5, 2.5)
+    ax.axvline(0.1, color="0.5", lw=0.8, ls="--", label="10% of its size")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_xlabel("range over the seeds / largest |value| (one dot per glued number)")
+    ax.set_title("How far each glued number moves with the seed")
+    return fig
+
+
+def _short_title(title: str) -> str:
+    """A chapter's title before its colon (an exercise page keeps its whole title: "Exercises" alone says little)."""
+    return title if title.startswith("Exercises") else title.split(":")[0].strip()
+
+
+def render_summary(root: Path | None = None, results: dict | None = None) -> str:
+    """The table at the top of book/robustness.md: one row per page, in the toc's order."""
+    root = root or ROOT
+    data = results if results is not None else load_results(root / "robustness" / "results.json")
+    lines = [
+        "| page | seeds run | claims held at every seed | glued numbers | runs made |",
+        "|---|---|---|---|---|",
+    ]
+    for path in seeded_pages(root):
+        notebook = read_notebook(path)
+        name = chapter_name(path)
+        row = page_summary(name, data["chapters"].get(name))
+        link = f"{{doc}}`{_short_title(page_title(notebook, name))} <{name}>`"
+        if not row["seeds"]:
+            lines.append(f"| {link} | none yet | - | - | - |")
+            continue
+        stale = " (code changed since)" if data["chapters"][name].get("code_hash") != code_hash(notebook) else ""
+        held = f"{row['held']} of {row['claims']}" + ("" if row["held"] == row["claims"] else " **(not all)**")
+        seeds = f"{row['seeds']}" + (f" (+{row['crashed']} crashed)" if row["crashed"] else "")
+        lines.append(f"| {link} | {seeds} | {held} | {row['numbers']} | {row['dates']}{stale} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_claims(name: str, notebook, entry: dict) -> list[str]:
+    """Each claim in words, linked to the section of the page that states it, with its pass count."""
+    claims = summarize(entry)["claims"]
+    places = claim_places(notebook)
+    keys = list(claims)
+    lines = ["| claim | stated in | held at |", "|---|---|---|"]
+    for key, claim in claims.items():
+        place = claim_place(places, key)
+        where = f"[{_cell(place[0])}]({name}.md#{place[1]})" if place and place[1] else f"{{doc}}`{name}`"
+        held = f"{claim['passed']} of {claim['runs']} seeds"
+        if claim["failed_seeds"]:
+            failed = claim["failed_seeds"]
+            held = f"**{held}** (failed at {', '.join(map(str, failed))}: {_cell(claim['details'][failed[0]])})"
+        words = claim_words(key, keys) + (f" ({place[2]})" if place and place[2] else "")
+        lines.append(f"| {_cell(words)} <br> `{key}` | {where} | {held} |")
+    return lines
+
+
+def render_details(root: Path | None = None, results: dict | None = None) -> str:
+    """Per page: a line of what ran, the claims that failed at some seed (shown), and two folded dropdowns: every
+    claim in words with a link to where the page states it, and every glued number over the seeds."""
     root = root or ROOT
     data = results if results is not None else load_results(root / "robustness" / "results.json")
     blocks = []
     for path in seeded_pages(root):
         notebook = read_notebook(path)
-        title = next(
-            (
-                line[2:].strip()
-                for cell in notebook.cells
-                if cell.cell_type == "markdown"
-                for line in cell.source.splitlines()
-                if line.startswith("# ")
-            ),
-            chapter_name(path),
-        )
+        name = chapter_name(path)
+        title = page_title(notebook, name)
+        entry = data["chapters"].get(name)
+        heading = f"**{{doc}}`{_short_title(title)} <{name}>`**"
         if default_seed(notebook) is None:
-            blocks.append(
-                f"**{title}** (`book/{chapter_name(path)}.md`): does not call `start_chapter` yet, so it "
-                "cannot be run at other seeds.\n"
-            )
+            blocks.append(f"{heading}: does not call `start_chapter` yet, so it cannot be run at other seeds.\n")
             continue
-        blocks.append(
-            render_chapter(chapter_name(path), data["chapters"].get(chapter_name(path)), code_hash(notebook), title)
-        )
+        if entry is None or not entry.get("runs"):
+            blocks.append(f"{heading}: no results yet; run `make robustness CHAPTERS={name}`.\n")
+            continue
+        summary = summarize(entry)
+        row = page_summary(name, entry)
+        lines = [
+            f"{heading}: {row['seeds']} seeds, {row['held']} of {row['claims']} claims held at every seed.",
+            "",
+        ]
+        if entry.get("code_hash") != code_hash(notebook):
+            lines += [
+                f"The page's code has changed since these runs: `make robustness CHAPTERS={name}` refreshes them.",
+                "",
+            ]
+        for seed, run in sorted(summary["crashed"].items()):
+            lines += [f"- Seed {seed} **crashed**: {_cell(run.get('error'))}", ""]
+        failing = {k: c for k, c in summary["claims"].items() if c["failed_seeds"]}
+        if failing:
+            keys = list(summary["claims"])
+            lines += ["Failed at some seed:", ""]
+            for key, claim in failing.items():
+                lines.append(
+                    f"- {_cell(claim_words(key, keys))} (`{key}`): held at {claim['passed']} of {claim['runs']}; "
+                    f"failed at {', '.join(map(str, claim['failed_seeds']))}"
+                )
+            lines.append("")
+        if summary["claims"]:
+            lines += [f"````{{dropdown}} The {len(summary['claims'])} claims, in words, and where the page makes them"]
+            lines += render_claims(name, notebook, entry) + ["````", ""]
+        detail = render_chapter(name, entry, code_hash(notebook), title, with_claims=False).split("\n", 2)[2]
+        lines += [
+            f"````{{dropdown}} The {row['numbers']} glued numbers over the seeds, the seeds, versions and times",
+            detail.rstrip(),
+            "````",
+            "",
+        ]
+        blocks.append("\n".join(lines))
     if not blocks:
         return "No chapter calls `start_chapter` yet, so there is nothing to show.\n"
     return "\n".join(blocks)
+
+
+def render_page(root: Path | None = None, results: dict | None = None) -> str:
+    """Markdown for book/robustness.md without its figure: the summary table, then the details per page."""
+    return render_summary(root, results) + "\n" + render_details(root, results)
+
+
+def page_spread_figure(root: Path | None = None, results: dict | None = None):
+    """The figure of book/robustness.md, from the committed results (see :func:`spread_figure`)."""
+    root = root or ROOT
+    data = results if results is not None else load_results(root / "robustness" / "results.json")
+    pages = []
+    for path in seeded_pages(root):
+        name = chapter_name(path)
+        title = page_title(read_notebook(path), name)
+        label = "its exercises" if title.startswith("Exercises") else _short_title(title)
+        if len(label) > 30:  # the figure's labels stay short: cut at a word
+            label = label[:30].rsplit(" ", 1)[0] + "…"
+        pages.append((label, data["chapters"].get(name)))
+    return spread_figure(pages)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -187,3 +187,79 @@ def test_a_chapter_that_raises_is_recorded_as_crashed_with_its_error(tmp_path):
     kinds = [e["kind"] for e in run["ledger"]]
     assert kinds == ["seed", "number", "claim"] and run["ledger"][0]["value"] == 7
     assert run["versions"]["pymc"] and run["date"].endswith("Z")
+
+
+CLAIMS_PAGE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+# Tiny: a page
+
+## The data: $\\sigma$ and `floor`
+
+```python
+## not a heading, in a fence
+```
+
+```{code-cell} ipython3
+check_claim("tiny-first", True, "")
+```
+
+## The data: $\\sigma$ and `floor`
+
+```{code-cell} ipython3
+for name in ["a", "b"]:
+    check_claim(  # the note says what it means
+        f"tiny-{name}-second",
+        True,
+    )
+```
+"""
+
+
+def test_claims_are_placed_in_their_section_with_myst_anchors_and_worded(tmp_path):
+    path = tmp_path / "tiny.md"
+    path.write_text(CLAIMS_PAGE, encoding="utf-8")
+    places = robustness.claim_places(jupytext.read(path))
+    # MyST's anchor: text and inline code, no math; a repeated heading gets "-1"
+    assert robustness.claim_place(places, "tiny-first") == ("The data:  and floor", "the-data--and-floor", "")
+    assert robustness.claim_place(places, "tiny-b-second") == (
+        "The data:  and floor",
+        "the-data--and-floor-1",
+        "the note says what it means",
+    )
+    assert robustness.claim_place(places, "other") is None
+    keys = ["tiny-first", "tiny-a-second"]
+    assert robustness.claim_words("tiny-a-second", keys) == "A second"
+    assert robustness.claim_words("tiny-first", ["tiny-first"]) == "Tiny first"
+
+
+def test_the_page_summarizes_links_and_folds(entry):
+    results = {"format": 1, "chapters": {}}
+    summary = robustness.render_summary(results=results)
+    assert summary.startswith("| page | seeds run | claims held at every seed |")
+    names = [p.stem for p in robustness.seeded_pages()]
+    assert all(f"<{name}>`" in summary for name in names) and "none yet" in summary
+    details = robustness.render_details(results={"format": 1, "chapters": {names[0]: entry}})
+    assert "0 of 1 claims held at every seed" in details and "Failed at some seed:" in details
+    assert details.count("````{dropdown}") == 2 and "| `mean` | 1 | 1 | 0.8 to 1.2 |" in details
+    assert "held at 2 of 3; failed at 23" in details
+
+
+def test_spreads_are_relative_and_the_figure_has_a_row_per_page(entry):
+    assert robustness.relative_spreads(entry) == pytest.approx([0.4 / 1.2, 0.0], abs=1e-9)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = robustness.spread_figure([("Tiny", entry), ("Nothing yet", None)])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Tiny (1 of 2 fixed)"]
+    assert ax.get_title() and ax.get_xlabel()
