@@ -11,8 +11,8 @@ its data folder). Trolley and the chimpanzees are read from a copy of the R pack
 ``../shared/data/rethinking/`` beside the repository, or the folder that ``--rethinking-data`` or RETHINKING_DATA
 names; each copy must hash to the checksum the rethinking repository's file has (RETHINKING_SOURCES below).
 Every transformation applied to the original tables is written here and in ``data/README.md``.
-The shipped files' checksums live only in ``rethinking_utils/datasets/registry.toml``: a rebuilt file that does not hash to the
-registry's checksum fails the run and the shipped file is left as it was.
+The shipped files' checksums live only in ``rethinking_utils/datasets/registry.toml``: a rebuilt file that does
+not hash to the registry's checksum fails the run and the shipped file is left as it was.
 """
 
 from __future__ import annotations
