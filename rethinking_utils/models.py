@@ -136,19 +136,24 @@ def correlated_effects(
     Examples
     --------
     >>> import pymc as pm
-    >>> coords = {"group": ["a", "b", "c"], "effect": ["intercept", "slope"]}
+    >>> coords = {"group": ["a", "b", "c"],
+    ...           "effect": ["intercept", "slope"]}
     >>> with pm.Model(coords=coords) as model:
     ...     mu = pm.Normal("mu", 0, 1, dims="effect")
     ...     sds = pm.HalfNormal("sds", 1, dims="effect")
     ...     z = pm.Normal("z", 0, 1, dims=("group", "effect"))
-    ...     ab = correlated_effects(mu, sds, z, eta=2.0, dims=("group", "effect"))
+    ...     ab = correlated_effects(
+    ...         mu, sds, z, eta=2.0, dims=("group", "effect")
+    ...     )
     >>> sorted(model.named_vars)
     ['ab', 'mu', 'rho', 'rho_01', 'sds', 'z']
     >>> with model:
-    ...     correlated_effects(mu, sds, z, eta=0.0, name=None, rho_name="rho_b")
+    ...     correlated_effects(
+    ...         mu, sds, z, eta=0.0, name=None, rho_name="rho_b"
+    ...     )
     Traceback (most recent call last):
     ...
-    ValueError: correlated_effects() needs eta > 0 (1 = every correlation equally likely, larger = nearer 0); eta is 0.0
+    ValueError: correlated_effects() needs eta > 0 ...
     """
     import pymc as pm
     import pytensor.tensor as pt
