@@ -454,7 +454,9 @@ def _per_draw(idata: Any, values: Any, what: str, flags: Any) -> tuple[np.ndarra
         values = values.values
     arr = np.asarray(values)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{what} must be numbers (or a posterior variable's name), got dtype {arr.dtype}: {values!r:.80}")
+        raise TypeError(
+            f"{what} must be numbers (or a posterior variable's name), got dtype {arr.dtype}: {values!r:.80}"
+        )
     arr = arr.astype(float)
     if arr.shape != shape:
         raise ValueError(
@@ -564,9 +566,7 @@ def plot_divergences(
     if not {"c", "color", "facecolor", "facecolors"} & scatter_kwargs.keys():
         scatter_kwargs["color"] = "slategray"
     draws = ax.scatter(xs[~divergent], ys[~divergent], label="draw", **scatter_kwargs)
-    ax.scatter(
-        xs[divergent], ys[divergent], s=16, color="C3", label="divergent draw", zorder=draws.get_zorder() + 0.1
-    )
+    ax.scatter(xs[divergent], ys[divergent], s=16, color="C3", label="divergent draw", zorder=draws.get_zorder() + 0.1)
     count = int(divergent.sum())
     counted = f"{count} {'divergence' if count == 1 else 'divergences'}"
     ax.set_title(f"{label}: {counted}" if label else counted)

@@ -151,12 +151,11 @@ def test_a_mean_outside_its_own_interval_offers_the_median():
 # --- issue 30, item 5: the divergence scatter -------------------------------------------------------------------
 
 import arviz as az  # noqa: E402
-import xarray as xr  # noqa: E402
 
 from rethinking_utils import plot_divergences  # noqa: E402
 
 
-def _fit(chains=2, draws=100, divergent=((1, 0), (1, 1), (1, 2), (0, 50)), seed=0, **posterior):
+def _fit(chains=2, draws=100, divergent=((1, 0), (1, 1), (1, 2), (0, 50)), seed=0):
     """A fake fit: normal 'mu', lognormal 'sigma', a vector 'g' (3 blocks); the given (chain, draw)s diverge."""
     rng = np.random.default_rng(seed)
     diverging = np.zeros((chains, draws), dtype=bool)
@@ -166,7 +165,6 @@ def _fit(chains=2, draws=100, divergent=((1, 0), (1, 1), (1, 2), (0, 50)), seed=
         "mu": rng.normal(size=(chains, draws)),
         "sigma": rng.lognormal(size=(chains, draws)),
         "g": rng.normal(size=(chains, draws, 3)),
-        **posterior,
     }
     return az.from_dict({"posterior": variables, "sample_stats": {"diverging": diverging}})
 
@@ -178,7 +176,10 @@ def test_divergences_points_title_and_labels():
     draws, divergent = ax.collections
     assert len(draws.get_offsets()) == 200 - 4 and len(divergent.get_offsets()) == 4
     post = idata.posterior
-    expected = {(float(post["mu"].values[c, d]), float(post["sigma"].values[c, d])) for c, d in [(1, 0), (1, 1), (1, 2), (0, 50)]}
+    expected = {
+        (float(post["mu"].values[c, d]), float(post["sigma"].values[c, d]))
+        for c, d in [(1, 0), (1, 1), (1, 2), (0, 50)]
+    }
     assert {tuple(p) for p in np.asarray(divergent.get_offsets())} == expected
     assert expected.isdisjoint({tuple(p) for p in np.asarray(draws.get_offsets())})
     assert divergent.get_zorder() > draws.get_zorder()  # on top
@@ -219,7 +220,9 @@ def test_divergences_read_nan_padded_float_flags():
     flags = np.zeros((2, 10))
     flags[0, 2] = 1.0
     flags[1, 8:] = np.nan
-    idata = az.from_dict({"posterior": {"mu": np.ones((2, 10)), "b": np.ones((2, 10))}, "sample_stats": {"diverging": flags}})
+    idata = az.from_dict(
+        {"posterior": {"mu": np.ones((2, 10)), "b": np.ones((2, 10))}, "sample_stats": {"diverging": flags}}
+    )
     fig, ax = plt.subplots()
     plot_divergences(idata, "mu", "b", ax=ax)
     assert ax.get_title() == "1 divergence"
@@ -235,7 +238,7 @@ def test_divergences_values_must_line_up_draw_for_draw():
         plot_divergences(idata, "mu", "g")
     with pytest.raises(ValueError, match=r"y has dims.*more than one value per draw"):
         plot_divergences(idata, "mu", post["g"])
-    other = _fit(chains=1, seed=1)
+    other = _fit(chains=1, divergent=[], seed=1)  # one chain of another fit
     with pytest.raises(ValueError, match=r"y has shape \(1, 100\).*\(2, 100\).*Another fit"):
         plot_divergences(idata, "mu", other.posterior["mu"])
     shifted = post["mu"].assign_coords(draw=post["draw"].values + 100)  # same shape, other draws
@@ -281,3 +284,16 @@ def test_divergences_non_numbers_label_and_ax():
         plot_divergences(idata, "mu", "sigma", label=3)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         plot_divergences(idata, "mu", "sigma", ax="ax")
+
+
+def test_divergences_flags_must_be_per_draw_booleans():
+    fit = {"posterior": {"mu": np.zeros((2, 5))}}
+    empty = _fit().isel(draw=slice(0, 0))
+    with pytest.raises(ValueError, match=r"no draws.*shape \(2, 0\)"):
+        plot_divergences(empty, "mu", "mu")
+    per_step = az.from_dict({**fit, "sample_stats": {"diverging": np.zeros((2, 5, 3), dtype=bool)}})
+    with pytest.raises(ValueError, match=r"'diverging'\] must have dims \('chain', 'draw'\)"):
+        plot_divergences(per_step, "mu", "mu")
+    text = az.from_dict({**fit, "sample_stats": {"diverging": np.full((2, 5), "no")}})
+    with pytest.raises(TypeError, match=r"'diverging'\] must be booleans"):
+        plot_divergences(text, "mu", "mu")
