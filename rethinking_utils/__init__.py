@@ -19,7 +19,7 @@ from rethinking_utils.data import list_datasets, load_data
 from rethinking_utils.diagnostics import SamplingReport, sampling_report
 from rethinking_utils.loo import with_log_likelihood
 from rethinking_utils.models import correlated_effects
-from rethinking_utils.plots import plot_errorbar, plot_line, plot_scatter, plot_x_errorbar, use_style
+from rethinking_utils.plots import plot_divergences, plot_errorbar, plot_line, plot_scatter, plot_x_errorbar, use_style
 from rethinking_utils.sampling import compile_model, sample_compiled
 from rethinking_utils.stats import center, invlogit, logit, standardize
 
@@ -43,6 +43,7 @@ __all__ = [
     "list_datasets",
     "load_data",
     "logit",
+    "plot_divergences",
     "plot_errorbar",
     "plot_line",
     "plot_scatter",

@@ -368,3 +368,211 @@ def plot_x_errorbar(
     >>> ax.invert_yaxis()  # the first row at the top
     """
     return _errorbar(xs, ys, lower, upper, ax, color, label, vertical=False, **kwargs)
+
+
+def _stats_group(idata: Any, name: str) -> Any:
+    """One group of a fit (``posterior``, ``sample_stats``) as an xarray Dataset."""
+    if isinstance(idata, dict):
+        raise TypeError(
+            f"plot_divergences() takes a fit (an xarray.DataTree, as pm.sample() returns), got a plain dict with keys "
+            f"{list(idata)[:5]}; turn a dict of arrays into one with az.from_dict(...) (import arviz as az)"
+        )
+    try:
+        group = idata[name]
+    except (KeyError, TypeError, AttributeError, IndexError):
+        group = getattr(idata, name, None)
+    if group is None:
+        raise ValueError(
+            f"the fit has no {name!r} group (got {type(idata).__name__}); plot_divergences() needs the output of "
+            "pm.sample() or nutpie.sample(), not a prior sample, a MAP estimate or the posterior group alone"
+        )
+    return group.to_dataset() if hasattr(group, "to_dataset") else group
+
+
+def _diverging(idata: Any) -> Any:
+    """The fit's per-draw divergence flags as a boolean DataArray with dims (chain, draw)."""
+    stats = _stats_group(idata, "sample_stats")
+    if "diverging" not in stats:
+        raise ValueError(
+            "sample_stats has no 'diverging' variable (it has "
+            f"{sorted(map(str, stats.data_vars))}); was this posterior drawn with NUTS (pm.sample, nutpie)?"
+        )
+    flags = stats["diverging"]
+    if set(flags.dims) != {"chain", "draw"}:
+        raise ValueError(f"sample_stats['diverging'] must have dims ('chain', 'draw'), got {flags.dims}")
+    flags = flags.transpose("chain", "draw")
+    if flags.size == 0:
+        raise ValueError(f"the fit has no draws (sample_stats['diverging'] has shape {flags.shape}); nothing to plot")
+    if flags.dtype.kind == "f":  # NaN pads chains of unequal length: not a divergence
+        return flags == 1
+    if flags.dtype.kind not in "biu":
+        raise TypeError(f"sample_stats['diverging'] must be booleans, got dtype {flags.dtype}")
+    return flags.astype(bool)
+
+
+def _per_draw(idata: Any, values: Any, what: str, flags: Any) -> tuple[np.ndarray, str | None]:
+    """``values`` (a posterior variable's name, or per-draw values) as a (chain, draw) float array that lines up
+    with ``flags``, and the axis label (the name, when given by name)."""
+    import xarray as xr
+
+    name = None
+    if isinstance(values, str):
+        name = values
+        posterior = _stats_group(idata, "posterior")
+        if name not in posterior.data_vars:
+            raise ValueError(
+                f"{what}={name!r} is not a variable of the posterior; it has {sorted(map(str, posterior.data_vars))}"
+            )
+        values = posterior[name]
+    shape = tuple(flags.shape)
+    fix = (
+        f"Pass one value per draw of this fit, shaped (chain, draw) = {shape}: a scalar variable's name, or an "
+        "array such as post['g'].sel(block=1) or np.log(post['sigma']) computed from this fit's posterior. A vector "
+        "variable: select one element. A thinned posterior: thin the whole fit, fit = idata.isel(draw=slice(None, "
+        "None, k)), and pass fit and its variables. Another fit's draws do not line up with this fit's divergences"
+    )
+    if isinstance(values, xr.DataArray):
+        dims = values.dims
+        if "chain" in dims and "draw" in dims:
+            values = values.transpose("chain", "draw", ...)
+            if values.ndim > 2:
+                label = f"posterior variable {name!r}" if name else what
+                raise ValueError(
+                    f"{label} has dims {values.dims}, shape {values.shape}: more than one value per draw. {fix}"
+                )
+            for dim in ("chain", "draw"):
+                if (
+                    values.sizes[dim] == flags.sizes[dim]
+                    and dim in values.coords
+                    and dim in flags.coords
+                    and not np.array_equal(values[dim].values, flags[dim].values)
+                ):
+                    raise ValueError(
+                        f"{what}'s {dim} labels ({values[dim].values[:3].tolist()}, ...) are not the fit's "
+                        f"({flags[dim].values[:3].tolist()}, ...): its draws are not this fit's. {fix}"
+                    )
+        values = values.values
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{what} must be numbers (or a posterior variable's name), got dtype {arr.dtype}: {values!r:.80}"
+        )
+    arr = arr.astype(float)
+    if arr.shape != shape:
+        raise ValueError(
+            f"{what} has shape {arr.shape} and the divergence flags (chain, draw) have shape {shape}: they must line "
+            f"up draw for draw. {fix}"
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where = [tuple(int(i) for i in pos) for pos in np.argwhere(bad)[:3]]
+        raise ValueError(
+            f"{what} is not finite (NaN or infinite) at {int(bad.sum())} of {arr.size} draws, e.g. (chain, draw) "
+            f"{where}: matplotlib would leave those draws out, divergent ones included. Find why the value is "
+            "undefined (the log of a non-positive number, a division by zero) or plot another quantity"
+        )
+    return arr, name
+
+
+def plot_divergences(
+    idata: Any,
+    x: str | ArrayLike,
+    y: str | ArrayLike,
+    ax: Axes | None = None,
+    label: str | None = None,
+    **scatter_kwargs: Any,
+) -> Axes:
+    """Scatter of the posterior draws of two quantities, with the divergent transitions on top in red.
+
+    Where the divergences gather (the neck of a funnel, a ridge) shows what the sampler could not follow. The
+    title gives the number of divergences, counted from ``idata.sample_stats["diverging"]``.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        A fit: the output of ``pm.sample()`` or ``nutpie.sample()`` (groups ``posterior`` and ``sample_stats``
+        with ``diverging``).
+    x, y : str or array-like
+        The values to plot, one per draw: the name of a scalar variable of ``idata.posterior``, or an array
+        or ``xarray.DataArray`` shaped ``(chain, draw)`` like the divergence flags, e.g.
+        ``post["g"].sel(block=1)`` or ``np.log(post["sigma"])`` with ``post = idata.posterior``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    label : str, optional
+        The fit's name; the title reads "<label>: N divergences" (without a label: "N divergences").
+    **scatter_kwargs
+        Passed on to ``Axes.scatter`` for the non-divergent draws (defaults: ``s=4``, ``alpha=0.4``,
+        ``color="slategray"``). The divergent draws are drawn above them, larger and in ``C3``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on, with a legend ("draw", "divergent draw"), the title and, for ``x`` or ``y`` given by
+        name, the name as the axis label.
+
+    Raises
+    ------
+    TypeError
+        If ``idata`` is a plain dict, ``x`` or ``y`` is not numbers, ``label`` is not a string or ``ax`` is not
+        an Axes.
+    ValueError
+        If ``idata`` has no ``sample_stats`` group or no ``diverging`` flags, a name is not a posterior
+        variable, ``x`` or ``y`` does not line up draw for draw with the flags (a vector variable, a thinned
+        posterior, another fit's draws: the message says the shapes and the fix), or a value is NaN or infinite.
+
+    Examples
+    --------
+    Two chains of fake draws, five of them flagged as divergent:
+
+    >>> import arviz as az
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(2)
+    >>> diverging = np.zeros((2, 100), dtype=bool)
+    >>> diverging[1, :5] = True
+    >>> idata = az.from_dict(
+    ...     {
+    ...         "posterior": {
+    ...             "mu": rng.normal(size=(2, 100)),
+    ...             "sigma": rng.lognormal(size=(2, 100)),
+    ...         },
+    ...         "sample_stats": {"diverging": diverging},
+    ...     }
+    ... )
+    >>> post = idata.posterior
+    >>> fig, ax = plt.subplots()
+    >>> log_sigma = np.log(post["sigma"])
+    >>> ax = plot_divergences(idata, "mu", log_sigma, label="centered")
+    >>> ax.get_title(), ax.get_xlabel()
+    ('centered: 5 divergences', 'mu')
+
+    Values must line up draw for draw with the divergence flags:
+
+    >>> thinned = post["mu"].isel(draw=slice(None, None, 2))
+    >>> plot_divergences(idata, thinned, "sigma", ax=ax)
+    Traceback (most recent call last):
+    ...
+    ValueError: x has shape (2, 50) and the divergence flags ...
+    """
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be a string (the fit's name) or None, got {type(label).__name__}: {label!r:.60}")
+    flags = _diverging(idata)
+    xs, x_name = _per_draw(idata, x, "x", flags)
+    ys, y_name = _per_draw(idata, y, "y", flags)
+    divergent = np.asarray(flags.values, dtype=bool)
+    ax = _axes(ax)
+    scatter_kwargs.setdefault("s", 4)
+    scatter_kwargs.setdefault("alpha", 0.4)
+    if not {"c", "color", "facecolor", "facecolors"} & scatter_kwargs.keys():
+        scatter_kwargs["color"] = "slategray"
+    draws = ax.scatter(xs[~divergent], ys[~divergent], label="draw", **scatter_kwargs)
+    ax.scatter(xs[divergent], ys[divergent], s=16, color="C3", label="divergent draw", zorder=draws.get_zorder() + 0.1)
+    count = int(divergent.sum())
+    counted = f"{count} {'divergence' if count == 1 else 'divergences'}"
+    ax.set_title(f"{label}: {counted}" if label else counted)
+    if x_name is not None:
+        ax.set_xlabel(x_name)
+    if y_name is not None:
+        ax.set_ylabel(y_name)
+    ax.legend()
+    return ax

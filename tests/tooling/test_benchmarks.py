@@ -1,19 +1,13 @@
 """The benchmark harness measures a real kernel and renders what it measured (no timing targets here)."""
 
+from pages import myst_page
+
 from benchmarks.execute import execute_chapter
 from benchmarks.report import render
 from benchmarks.run_benchmarks import merge
 
-CHAPTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+CHAPTER = myst_page(
+    """
 ```{code-cell} ipython3
 import numpy as np
 ```
@@ -22,6 +16,7 @@ import numpy as np
 block = np.ones(50_000_000)  # 400 MB held by the kernel
 ```
 """
+)
 
 
 def test_execute_chapter_measures_time_memory_and_cells(tmp_path):

@@ -10,27 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pages import myst_page
+
 from tools import course
 
 ROOT = course.ROOT
 
-NOTEBOOK = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
 
-# {title}
-
-```{{code-cell}} python
-{code}
-```
-"""
+def notebook(title: str, code: str) -> str:
+    """A page titled `title` with one code cell running `code`."""
+    return myst_page(f"```{{code-cell}} python\n{code}\n```\n", title=title)
 
 
 def build(tmp_path: Path, pages: dict[str, str]) -> tuple[int, str]:
@@ -41,9 +30,9 @@ def build(tmp_path: Path, pages: dict[str, str]) -> tuple[int, str]:
     shutil.copy(ROOT / "book" / "references.bib", book / "references.bib")
     shutil.copytree(ROOT / "book" / "_static", book / "_static")  # html_static_path, as in the course
     (tmp_path / "_build" / "vendor").mkdir(parents=True)
-    (book / "intro.md").write_text(NOTEBOOK.format(title="Fine", code="print(1 + 1)"))
+    (book / "intro.md").write_text(notebook("Fine", "print(1 + 1)"))
     for name, code in pages.items():
-        (book / f"{name}.md").write_text(NOTEBOOK.format(title=name, code=code))
+        (book / f"{name}.md").write_text(notebook(name, code))
     chapters = "".join(f"  - file: book/{name}\n" for name in pages)
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n" + chapters)
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -3,26 +3,18 @@
 import os
 
 import pytest
+from pages import myst_page
 
 from tools import check_binder, check_site
 
-HEAD = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# A chapter
-
+HEAD = myst_page(
+    """
 ```{code-cell} ipython3
 x = 1
 ```
-"""
+""",
+    title="A chapter",
+)
 GOOD_CHECK = """
 ```{code-cell} ipython3
 ---
@@ -83,19 +75,8 @@ def test_raw_myst_in_the_rendered_text_is_a_problem_naming_page_cell_and_text():
     )
 
 
-PLANTED = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# A page
-
+PLANTED = myst_page(
+    """
 There are {glue:text}`n_homes` homes, and $\\mathrm{ref}_i$ in math and `{doc}` in code do not count.
 
 ```{exercise} A raw exercise
@@ -103,7 +84,9 @@ There are {glue:text}`n_homes` homes, and $\\mathrm{ref}_i$ in math and `{doc}` 
 
 Body.
 ```
-"""
+""",
+    title="A page",
+)
 
 
 @pytest.mark.skipif(

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from pages import myst_page
 
 from tools import code_format
 from tools.course import notebook_pages
 
 WIDE = ("x = 1  # " + "a comment that black leaves alone because it never wraps comments " * 2).rstrip()
 
-PAGE = f"""---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# A page
-
+BODY = f"""
 ```{{code-cell}} ipython3
 ---
 tags: [remove-cell]
@@ -37,6 +25,7 @@ A very long line of prose is fine: it wraps, it is not code, and it is allowed t
 y = dict(a = 1)
 ```
 """
+PAGE = myst_page(BODY, title="A page")
 
 
 def test_the_column_is_black_s_line_length():
@@ -61,7 +50,7 @@ def test_every_notebook_page_fits_the_column(page):
 
 def test_make_format_formats_and_keeps_the_front_matter(tmp_path):
     page = tmp_path / "page.md"
-    text = PAGE.replace("  name: python3\n---", "  name: python3\nmystnb:\n  execution_mode: force\n---")
+    text = myst_page(BODY, title="A page", extra_front_matter="mystnb:\n  execution_mode: force\n")
     page.write_text(text, encoding="utf-8")
     assert code_format.main([str(page)]) == 1  # the wide comment is left to wrap by hand
     after = page.read_text(encoding="utf-8")

@@ -8,28 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from pages import myst_page
 
 from tools import course
 
 ROOT = course.ROOT
 
-CHAPTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# A new chapter
-
-```{code-cell} ipython3
-print("hello")
-```
-"""
+CHAPTER = myst_page('```{code-cell} ipython3\nprint("hello")\n```\n', title="A new chapter")
 
 
 @pytest.fixture
@@ -80,6 +65,7 @@ def test_a_toc_line_without_its_file_or_without_front_matter_is_caught(copy):
     (copy / "_toc.yml").write_text(
         toc.replace(f"- file: book/{first}\n", f"- file: book/{first}\n      - file: book/gone\n")
     )
+    # by hand, not with myst_page: the point is a page with no front matter, which is no notebook
     (copy / "book" / f"{first}.md").write_text("# A chapter without front matter\n")
     problems = course.structure_problems(copy)
     assert "_toc.yml lists book/gone, which has no .md or .ipynb file" in problems

@@ -6,25 +6,12 @@ import json
 
 import jupytext
 import pytest
+from pages import FRONT_MATTER, myst_page
 
 from tools import notebook_view
 
-FRONT = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-"""
-CHAPTER = (
-    FRONT
-    + """
-# The chapter
-
+CHAPTER = myst_page(
+    """
 (chapter-start)=
 % a MyST comment: not shown
 
@@ -45,13 +32,11 @@ A note with {glue:text}`n_homes:d` homes.
 ```python
 {cite:p}`not-a-citation` in a plain code block stays
 ```
-"""
+""",
+    title="The chapter",
 )
-EXERCISES = (
-    FRONT
-    + """
-# Practice
-
+EXERCISES = myst_page(
+    """
 ```{exercise} The first one
 :label: ex-first
 
@@ -84,7 +69,8 @@ y = 2
 ````
 
 Back to {ref}`ex-first`.
-"""
+""",
+    title="Practice",
 )
 BIB = """@book{gelman2007, author = {Gelman, Andrew and Hill, Jennifer}, title = {Data Analysis}, year = {2007},
   publisher = {CUP}}
@@ -118,6 +104,7 @@ GLUE = {
 def root(tmp_path):
     (tmp_path / "book").mkdir()
     (tmp_path / "_toc.yml").write_text(TOC)
+    # the intro by hand, without front matter: a page that is no notebook (the view must make it one)
     (tmp_path / "book" / "intro.md").write_text("# Intro\n\nRead {doc}`chapter` first.\n")
     (tmp_path / "book" / "chapter.md").write_text(CHAPTER)
     (tmp_path / "book" / "exercises.md").write_text(EXERCISES)
@@ -150,7 +137,7 @@ def test_every_role_becomes_text_as_the_book_shows_it(root):
 
 def test_code_cells_and_front_matter_are_unchanged(root):
     text = view(root, "chapter.md", record())
-    assert text.startswith(FRONT)
+    assert text.startswith(FRONT_MATTER)
     before, after = jupytext.reads(CHAPTER, fmt="md:myst"), jupytext.reads(text, fmt="md:myst")
     code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (before, after)]
     assert code[0] == code[1] == ["# {glue:text}`n_homes` in a code cell is code\nx = 1"]
@@ -250,11 +237,13 @@ def test_a_run_records_what_the_page_glued_and_its_seed(root):
     """A real kernel runs a small page that glues as the chapters do (start_chapter, glue_number, myst_nb.glue)."""
     page = root / "book" / "chapter.md"
     page.write_text(
-        FRONT
-        + "\n# Run\n\n```{code-cell} ipython3\nfrom myst_nb import glue\nfrom rethinking_utils import glue_number, "
-        "start_chapter\n\nchapter = start_chapter(default_seed=77)\nglue_number('n_homes', 919)\n"
-        "glue('county', 'Hennepin', display=False)\n```\n\nThere are {glue:text}`n_homes` homes in "
-        "{glue:text}`county`.\n"
+        myst_page(
+            "```{code-cell} ipython3\nfrom myst_nb import glue\nfrom rethinking_utils import glue_number, "
+            "start_chapter\n\nchapter = start_chapter(default_seed=77)\nglue_number('n_homes', 919)\n"
+            "glue('county', 'Hennepin', display=False)\n```\n\nThere are {glue:text}`n_homes` homes in "
+            "{glue:text}`county`.\n",
+            title="Run",
+        )
     )
     notebook_view.run_and_record(root, page, timeout=300)
     rec = notebook_view.read_record(root, page)
@@ -271,8 +260,11 @@ def test_records_are_made_from_the_book_builds_execution_cache(root):
 
     page = root / "book" / "chapter.md"
     page.write_text(
-        FRONT + "\n# Run\n\n```{code-cell} ipython3\nfrom myst_nb import glue\n\n# start_chapter(default_seed=5)"
-        "\nglue('n_homes', 919, display=False)\n```\n\nThere are {glue:text}`n_homes` homes.\n"
+        myst_page(
+            "```{code-cell} ipython3\nfrom myst_nb import glue\n\n# start_chapter(default_seed=5)"
+            "\nglue('n_homes', 919, display=False)\n```\n\nThere are {glue:text}`n_homes` homes.\n",
+            title="Run",
+        )
     )
     notebook = jupytext.read(page)
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()

@@ -6,23 +6,12 @@ import json
 
 import jupytext
 import pytest
+from pages import myst_page
 
 from tools import robustness
 
-CHAPTER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# Tiny
-
+CHAPTER = myst_page(
+    """
 Some prose.
 
 ```{code-cell} ipython3
@@ -37,7 +26,9 @@ glue_number("tiny_mean", x.mean())
 check_claim("tiny-finite", bool(abs(x.mean()) < 10), f"mean={x.mean():.3f}")
 raise RuntimeError("boom")
 ```
-"""
+""",
+    title="Tiny",
+)
 
 
 def notebook(text: str = CHAPTER):
@@ -189,20 +180,8 @@ def test_a_chapter_that_raises_is_recorded_as_crashed_with_its_error(tmp_path):
     assert run["versions"]["pymc"] and run["date"].endswith("Z")
 
 
-CLAIMS_PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-kernelspec:
-  display_name: Python 3 (ipykernel)
-  language: python
-  name: python3
----
-
-# Tiny: a page
-
+CLAIMS_PAGE = myst_page(
+    """
 ## The data: $\\sigma$ and `floor`
 
 ```python
@@ -222,7 +201,9 @@ for name in ["a", "b"]:
         True,
     )
 ```
-"""
+""",
+    title="Tiny: a page",
+)
 
 
 def test_claims_are_placed_in_their_section_with_myst_anchors_and_worded(tmp_path):
