@@ -482,7 +482,7 @@ def plot_divergences(
     label: str | None = None,
     **scatter_kwargs: Any,
 ) -> Axes:
-    """Scatter of the posterior draws of two quantities, with the divergent transitions on top in red.
+    """Scatter of the posterior draws of two quantities, with the divergent transitions on top (colour C3).
 
     Where the divergences gather (the neck of a funnel, a ridge) shows what the sampler could not follow. The
     title gives the number of divergences, counted from ``idata.sample_stats["diverging"]``.
