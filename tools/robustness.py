@@ -624,7 +624,7 @@ def claim_place(places: dict[str, tuple[str, str, str]], key: str) -> tuple[str,
 
 
 def claim_words(key: str, keys: list[str]) -> str:
-    """A claim id in words: the page's common prefix (``radon-``, ``ex-frogs-``) dropped, hyphens as spaces."""
+    """A claim id in words: the page's common prefix (``radon-``, ``frogsx-``) dropped, hyphens as spaces."""
     parts = [k.split("-") for k in keys]
     common = 0
     if len(parts) > 1:
