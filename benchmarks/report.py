@@ -13,6 +13,20 @@ def _verdict(seconds: float, target: float) -> str:
     )
 
 
+def _runs_text(results: dict) -> list[str]:
+    """Which runs the rows come from (a --merge keeps earlier rows), and how long each took."""
+    runs = results.get("runs")
+    if not runs:
+        return [f"The whole benchmark took {results['benchmark_seconds'] / 60:.1f} minutes."]
+    minutes = results["benchmark_seconds"] / 60
+    lines = [f"The rows come from {len(runs)} run{'s' if len(runs) > 1 else ''}, {minutes:.1f} minutes in all:", ""]
+    for run in runs:
+        load = run.get("load_average_at_start")
+        at_start = f", load average at start {load[0]:.2f}" if load else ""
+        lines.append(f"- {run['date']}: {len(run['chapters'])} pages, {run['seconds'] / 60:.1f} minutes{at_start}")
+    return lines
+
+
 def _floor_table(by: dict) -> list[str]:
     """Each chapter's run split by rethinking_utils' timing log: compiling models, sampling (the physical floor:
     no sampler path can take less than the draws themselves), and everything else (imports, data, plots, LOO)."""
@@ -122,7 +136,7 @@ def render(results: dict) -> str:
             cells = "; ".join(f"cell {i}: {s:.1f} s `{src}`" for i, s, src in runs["cold"]["slowest_cells"][:3])
             out.append(f"- **{name}**: {cells}")
         out.append("")
-    out.append(f"The whole benchmark took {results['benchmark_seconds'] / 60:.1f} minutes.")
+    out += _runs_text(results)
     findings = HERE / "findings.md"
     if findings.exists():
         out += ["", findings.read_text().strip()]

@@ -74,13 +74,27 @@ def run_chapters(names: list[str]) -> list[dict]:
     return runs
 
 
+def runs_of(results: dict) -> list[dict]:
+    """The runs a results file records; one written before runs were recorded counts as one undated run."""
+    if results.get("runs"):
+        return results["runs"]
+    chapters = sorted({r["chapter"] for r in results.get("chapters", [])})
+    return [{"date": "undated", "chapters": chapters, "seconds": results.get("benchmark_seconds", 0.0)}]
+
+
 def merge(old: dict, new: dict) -> dict:
-    """New measurements replace old ones of the same chapter; the rest of the old are kept."""
+    """New measurements replace old ones of the same chapter; the rest of the old are kept, and so is the record
+    of each earlier run (``runs``: date, pages, minutes, load) that still has rows in the table. A run whose rows
+    were all replaced is dropped, so the total time counts only the runs the table shows."""
     done = {run["chapter"] for run in new["chapters"]}
-    new["chapters"] = [r for r in old.get("chapters", []) if r["chapter"] not in done] + new["chapters"]
+    kept = [r for r in old.get("chapters", []) if r["chapter"] not in done]
+    new["chapters"] = kept + new["chapters"]
     order = {name: i for i, name in enumerate(CHAPTERS)}  # a chapter no longer in the toc sorts last
     new["chapters"].sort(key=lambda r: (order.get(r["chapter"], len(order)), r["chapter"], r["cache"] != "cold"))
-    new["benchmark_seconds"] += old.get("benchmark_seconds", 0.0)
+    old_runs = runs_of(old)
+    still_shown = {r["chapter"] for r in kept}
+    new["runs"] = [run for run in old_runs if still_shown & set(run["chapters"])] + runs_of(new)
+    new["benchmark_seconds"] = sum(run["seconds"] for run in new["runs"])
     new["merged"] = True
     return new
 
@@ -113,8 +127,17 @@ def main() -> None:
             "peak_mb": TARGET_PEAK_MB,
         },
     }
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results["chapters"] = run_chapters(args.chapters)
     results["benchmark_seconds"] = time.perf_counter() - started
+    results["runs"] = [
+        {
+            "date": date,
+            "chapters": list(args.chapters),
+            "seconds": results["benchmark_seconds"],
+            "load_average_at_start": results["machine"]["load_average_at_start"],
+        }
+    ]
     if args.merge and (HERE / "results.json").exists():
         results = merge(json.loads((HERE / "results.json").read_text()), results)
     write_results(results)

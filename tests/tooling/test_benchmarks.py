@@ -88,7 +88,22 @@ def test_merge_keeps_what_was_not_remeasured():
         ("radon", "cold"),
         ("radon", "warm"),
     ]
-    assert merged["benchmark_seconds"] == 120.0
+    assert merged["benchmark_seconds"] == 120.0  # an old file without runs counts as one undated run
+
+
+def test_merge_counts_only_the_runs_whose_rows_are_shown():
+    first = results([chapter("radon", "cold", 1.0), chapter("radon", "warm", 1.0)])
+    first["runs"] = [{"date": "d1", "chapters": ["radon"], "seconds": 100.0}]
+    second = results([chapter("multilevel_models", "cold", 2.0), chapter("multilevel_models", "warm", 2.0)])
+    second["runs"] = [{"date": "d2", "chapters": ["multilevel_models"], "seconds": 30.0}]
+    both = merge(first, second)
+    assert [run["date"] for run in both["runs"]] == ["d1", "d2"] and both["benchmark_seconds"] == 130.0
+    again = results([chapter("radon", "cold", 3.0), chapter("radon", "warm", 3.0)])
+    again["runs"] = [{"date": "d3", "chapters": ["radon"], "seconds": 50.0}]
+    last = merge(both, again)  # d1's rows are all replaced: its time no longer counts
+    assert [run["date"] for run in last["runs"]] == ["d2", "d3"] and last["benchmark_seconds"] == 80.0
+    text = render(last)
+    assert "The rows come from 2 runs, 1.3 minutes in all:" in text and "- d3: 1 pages, 0.8 minutes" in text
 
 
 def test_cache_env_puts_every_compile_cache_under_the_folder(tmp_path):
