@@ -200,15 +200,16 @@ def _plural(n: int, word: str) -> str:
     return word if n == 1 else f"{word}s"
 
 
-def _group(idata: Fit, name: str) -> xr.Dataset:
+def _group(idata: Fit, name: str, caller: str = "sampling_report()") -> xr.Dataset:
+    """A group of a fit (``posterior``, ``sample_stats``) as a Dataset; a clear error, naming ``caller``, without it."""
     try:
         group = idata[name]
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, IndexError):
         group = getattr(idata, name, None)
     if group is None:
         raise ValueError(
-            f"the result has no {name!r} group; sampling_report() needs the output of pm.sample() or "
-            "nutpie.sample() (an xarray.DataTree), not a prior sample or a MAP estimate"
+            f"the result ({type(idata).__name__}) has no {name!r} group; {caller} needs the output of pm.sample() "
+            "or nutpie.sample() (an xarray.DataTree), not a prior sample, a MAP estimate or the posterior alone"
         )
     return group.to_dataset() if hasattr(group, "to_dataset") else group
 

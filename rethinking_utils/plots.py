@@ -377,16 +377,9 @@ def _stats_group(idata: Any, name: str) -> Any:
             f"plot_divergences() takes a fit (an xarray.DataTree, as pm.sample() returns), got a plain dict with keys "
             f"{list(idata)[:5]}; turn a dict of arrays into one with az.from_dict(...) (import arviz as az)"
         )
-    try:
-        group = idata[name]
-    except (KeyError, TypeError, AttributeError, IndexError):
-        group = getattr(idata, name, None)
-    if group is None:
-        raise ValueError(
-            f"the fit has no {name!r} group (got {type(idata).__name__}); plot_divergences() needs the output of "
-            "pm.sample() or nutpie.sample(), not a prior sample, a MAP estimate or the posterior group alone"
-        )
-    return group.to_dataset() if hasattr(group, "to_dataset") else group
+    from rethinking_utils.diagnostics import _group  # the same lookup, and error, as sampling_report's
+
+    return _group(idata, name, caller="plot_divergences()")
 
 
 def _diverging(idata: Any) -> Any:
